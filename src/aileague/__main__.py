@@ -1,0 +1,3 @@
+from aileague.cli import main
+
+main()

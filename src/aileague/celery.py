@@ -1,0 +1,11 @@
+"""The Celery application. Workers run every evaluation; the database holds every state."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aileague.settings")
+
+app = Celery("aileague")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,197 @@
+"""Reads: quota left, a team's submissions, leaderboards (ranked by scoring.ranking only)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aileague.accounts.queries import can_manage_scenario
+from aileague.common.errors import NotFound, PermissionDenied
+from aileague.competitions.models import Stage
+from aileague.scoring import get_metric
+from aileague.scoring.ranking import best_per_key, rank_rows
+from aileague.submissions.models import CHARGED_STATES, Score, ScoreSplit, Submission, SubmissionState
+from aileague.teams.models import Entry
+from aileague.teams.queries import is_member
+
+
+@dataclass
+class QuotaStatus:
+    daily_used: int
+    daily_left: int
+    total_used: int
+    total_left: int
+    running: int
+    resets_at: datetime
+
+    @property
+    def blocked_reason(self) -> str | None:
+        if self.total_left <= 0:
+            return "total"
+        if self.daily_left <= 0:
+            return "daily"
+        return None
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["resets_at"] = self.resets_at.isoformat()
+        return data
+
+
+def day_window(stage: Stage, now: datetime) -> tuple[datetime, datetime]:
+    """Start and end of ``now``'s day in the stage's time zone (where quotas reset)."""
+    zone = zoneinfo.ZoneInfo(stage.timezone)
+    local = now.astimezone(zone)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=1)
+
+
+def quota_status(*, entry: Entry, stage: Stage, now: datetime | None = None) -> QuotaStatus:
+    now = now or timezone.now()
+    start, end = day_window(stage, now)
+    counts = Submission.objects.filter(entry=entry, stage=stage, state__in=CHARGED_STATES).aggregate(
+        total=Count("pk"),
+        today=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+        running=Count("pk", filter=Q(state__in=[SubmissionState.QUEUED, SubmissionState.SCORING])),
+    )
+    running_blocks = counts["running"] >= stage.max_running
+    return QuotaStatus(
+        daily_used=counts["today"],
+        daily_left=max(0, stage.daily_quota - counts["today"]) if not running_blocks else 0,
+        total_used=counts["total"],
+        total_left=max(0, stage.total_quota - counts["total"]),
+        running=counts["running"],
+        resets_at=end,
+    )
+
+
+def submissions_of_entry(*, entry: Entry, stage: Stage | None = None):
+    submissions = Submission.objects.filter(entry=entry).select_related("stage", "submitted_by")
+    if stage is not None:
+        submissions = submissions.filter(stage=stage)
+    return submissions.prefetch_related("scores")
+
+
+def access_submission(*, submission_id: int | str, user) -> Submission:
+    """A submission, for a member of its team or a manager of its scenario."""
+    lookup = {"uuid": submission_id} if isinstance(submission_id, str) and "-" in submission_id else {"pk": submission_id}
+    submission = (
+        Submission.objects.select_related("entry__team", "stage__scenario__track__league")
+        .filter(**lookup)
+        .first()
+    )
+    if submission is None or not (
+        is_member(user, submission.entry.team) or can_manage_scenario(user, submission.stage.scenario)
+    ):
+        raise NotFound(_("No such submission."), code="submission_not_found")
+    return submission
+
+
+def visible_scores(submission: Submission, user) -> dict[str, float]:
+    """The scores a viewer may see: private ones only after the close, or to managers."""
+    stage = submission.stage
+    show_private = stage.is_closed() or can_manage_scenario(user, stage.scenario)
+    return {
+        score.split: score.value
+        for score in submission.scores.all()
+        if score.scorer_version == stage.scorer_version
+        and (score.split == ScoreSplit.PUBLIC or show_private)
+    }
+
+
+def can_see_split(*, stage: Stage, split: str, user) -> bool:
+    if split == ScoreSplit.PUBLIC:
+        return True
+    return stage.is_closed() or can_manage_scenario(user, stage.scenario)
+
+
+@dataclass
+class LeaderboardRow:
+    rank: int
+    team_id: int
+    team_name: str
+    country: str
+    province: str
+    is_joint: bool
+    score: float
+    submitted_at: datetime
+    submission_id: int
+    entries: int
+
+
+def leaderboard_for_stage(*, stage: Stage, split: str, user) -> list[LeaderboardRow]:
+    """Each team's counting submission, ranked.
+
+    Public (A): the team's best public score. Private (B, after the close): the best private
+    score among the team's selected finals or, if it selected none, among its
+    ``final_selection_limit`` best public submissions (all of them when the limit is 0).
+    """
+    if split not in ScoreSplit.values:
+        raise NotFound(_("Unknown leaderboard split."), code="split_not_found")
+    if not can_see_split(stage=stage, split=split, user=user):
+        raise PermissionDenied(_("The private leaderboard is revealed when the stage closes."),
+                               code="private_leaderboard_hidden")
+    metric = get_metric(stage.scenario.task.get("metric") or stage.scenario.metric)
+    scores = (
+        Score.objects.filter(submission__stage=stage, submission__state=SubmissionState.SCORED,
+                             scorer_version=stage.scorer_version)
+        .values_list("submission_id", "split", "value", "submission__created_at",
+                     "submission__entry__team_id", "submission__is_final_selection")
+    )
+    public, private, finals, created, team_of = {}, {}, {}, {}, {}
+    for submission_id, score_split, value, created_at, team_id, is_final in scores:
+        (public if score_split == ScoreSplit.PUBLIC else private)[submission_id] = value
+        created[submission_id], team_of[submission_id] = created_at, team_id
+        if is_final:
+            finals.setdefault(team_id, set()).add(submission_id)
+    counting = _counting_rows(stage, split, metric.higher_is_better, public, private, finals,
+                              created, team_of)
+    ranked = rank_rows(counting, higher_is_better=metric.higher_is_better)
+    return _decorate(stage, ranked, team_of)
+
+
+def _counting_rows(stage, split, higher_is_better, public, private, finals, created, team_of):
+    if split == ScoreSplit.PUBLIC:
+        rows = [(team_of[s], v, created[s], s) for s, v in public.items()]
+        return best_per_key(rows, higher_is_better=higher_is_better)
+    candidates: dict[int, list[int]] = {}
+    by_team: dict[int, list[tuple]] = {}
+    for s, v in public.items():
+        by_team.setdefault(team_of[s], []).append((team_of[s], v, created[s], s))
+    for team_id, rows in by_team.items():
+        if team_id in finals:
+            candidates[team_id] = sorted(finals[team_id])
+        else:
+            ranked = rank_rows(rows, higher_is_better=higher_is_better)
+            limit = stage.final_selection_limit or len(ranked)
+            candidates[team_id] = [row.submission_id for row in ranked[:limit]]
+    rows = [(team_of[s], private[s], created[s], s)
+            for chosen in candidates.values() for s in chosen if s in private]
+    return best_per_key(rows, higher_is_better=higher_is_better)
+
+
+def _decorate(stage, ranked, team_of) -> list[LeaderboardRow]:
+    from aileague.teams.models import Team
+
+    team_ids = [row.key for row in ranked]
+    teams = {team.pk: team for team in Team.objects.filter(pk__in=team_ids)}
+    counts = dict(
+        Submission.objects.filter(stage=stage, state=SubmissionState.SCORED)
+        .values_list("entry__team_id")
+        .annotate(n=Count("pk"))
+        .values_list("entry__team_id", "n")
+    )
+    return [
+        LeaderboardRow(
+            rank=row.rank, team_id=row.key, team_name=teams[row.key].name,
+            country=teams[row.key].country, province=teams[row.key].province,
+            is_joint=teams[row.key].is_joint, score=row.value, submitted_at=row.submitted_at,
+            submission_id=row.submission_id, entries=counts.get(row.key, 0),
+        )
+        for row in ranked
+    ]
