@@ -38,8 +38,14 @@ def n() -> int:
     return next(_counter)
 
 
-def make_user(*, email: str | None = None, verified: bool = True, role: str | None = None,
-              password: str = PASSWORD, **scope) -> User:
+def make_user(
+    *,
+    email: str | None = None,
+    verified: bool = True,
+    role: str | None = None,
+    password: str = PASSWORD,
+    **scope,
+) -> User:
     i = n()
     email = email or f"user{i}@example.org"
     user = User.objects.create_user(email=email, password=password, display_name=f"User {i}")
@@ -53,8 +59,11 @@ def make_user(*, email: str | None = None, verified: bool = True, role: str | No
 
 def make_league(**fields) -> League:
     i = n()
-    defaults = {"slug": f"league-{i}", "name": {"en": f"League {i}", "zh-hans": f"联赛 {i}"},
-                "season": 2026}
+    defaults = {
+        "slug": f"league-{i}",
+        "name": {"en": f"League {i}", "zh-hans": f"联赛 {i}"},
+        "season": 2026,
+    }
     return League.objects.create(**{**defaults, **fields})
 
 
@@ -65,8 +74,13 @@ def make_track(*, league: League | None = None, **fields) -> Track:
     return Track.objects.create(league=league, **{**defaults, **fields})
 
 
-def make_scenario(*, track: Track | None = None, reference: str = REFERENCE_CSV,
-                  task: dict | None = None, **fields) -> Scenario:
+def make_scenario(
+    *,
+    track: Track | None = None,
+    reference: str = REFERENCE_CSV,
+    task: dict | None = None,
+    **fields,
+) -> Scenario:
     i = n()
     track = track or make_track()
     owner, _ = Organisation.objects.get_or_create(
@@ -83,18 +97,29 @@ def make_scenario(*, track: Track | None = None, reference: str = REFERENCE_CSV,
         "metric": task["metric"],
     }
     scenario = Scenario(track=track, **{**defaults, **fields})
-    scenario.reference_file.save(f"{scenario.slug}.csv", ContentFile(reference.encode()), save=False)
+    scenario.reference_file.save(
+        f"{scenario.slug}.csv", ContentFile(reference.encode()), save=False
+    )
     scenario.save()
     return scenario
 
 
-def make_stage(*, scenario: Scenario | None = None, opens_in: timedelta = timedelta(days=-1),
-               closes_in: timedelta = timedelta(days=30), **fields) -> Stage:
+def make_stage(
+    *,
+    scenario: Scenario | None = None,
+    opens_in: timedelta = timedelta(days=-1),
+    closes_in: timedelta = timedelta(days=30),
+    **fields,
+) -> Stage:
     i = n()
     scenario = scenario or make_scenario()
     now = timezone.now()
-    defaults = {"slug": f"stage-{i}", "name": {"en": f"Stage {i}", "zh-hans": f"阶段 {i}"},
-                "opens_at": now + opens_in, "closes_at": now + closes_in}
+    defaults = {
+        "slug": f"stage-{i}",
+        "name": {"en": f"Stage {i}", "zh-hans": f"阶段 {i}"},
+        "opens_at": now + opens_in,
+        "closes_at": now + closes_in,
+    }
     return Stage.objects.create(scenario=scenario, **{**defaults, **fields})
 
 

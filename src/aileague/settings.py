@@ -24,7 +24,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ConfigError("AILEAGUE_SECRET_KEY must be set when AILEAGUE_DEBUG=0.")
     SECRET_KEY = "embedded-mode-insecure-key-do-not-use-in-production"
-ALLOWED_HOSTS = env_list("AILEAGUE_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "AILEAGUE_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env_list("AILEAGUE_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("AILEAGUE_SITE_URL", "http://127.0.0.1:8000")
 
@@ -117,6 +119,7 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root before collectstatic
 MEDIA_ROOT = VAR_DIR / "files"
 STORAGES = {
     # Uploaded and reference files are never served straight from disk: every download goes
@@ -142,6 +145,8 @@ DEFAULT_FROM_EMAIL = env_str("AILEAGUE_FROM_EMAIL", "aileague <noreply@aileague.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 _broker_dir = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    for _folder in ("queue", "processed"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),

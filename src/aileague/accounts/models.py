@@ -59,7 +59,11 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=10, default="en")
     email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
         verbose_name=_("organisation"),
     )
 

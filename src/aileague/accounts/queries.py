@@ -44,3 +44,10 @@ def roles_of(user) -> list[str]:
     roles = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
     roles.add(Role.PARTICIPANT.value)
     return sorted(roles)
+
+
+def api_tokens_of(user):
+    """The user's API tokens, newest first, revoked ones included (shown as revoked)."""
+    from aileague.accounts.models import ApiToken
+
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")

@@ -47,8 +47,13 @@ def sign_up(
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(_("Unknown time zone."), code="invalid_timezone") from None
     user = User(
-        email=email, username=email, real_name=real_name, display_name=display_name,
-        country=country, language=language, timezone=timezone_name,
+        email=email,
+        username=email,
+        real_name=real_name,
+        display_name=display_name,
+        country=country,
+        language=language,
+        timezone=timezone_name,
     )
     try:
         validate_password(password, user)
@@ -86,7 +91,9 @@ def verify_email(*, token: str) -> User:
             code="verification_expired",
         ) from None
     except signing.BadSignature:
-        raise InvalidInput(_("This verification link is not valid."), code="verification_invalid") from None
+        raise InvalidInput(
+            _("This verification link is not valid."), code="verification_invalid"
+        ) from None
     user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
     if user is None:
         raise NotFound(_("This verification link is not valid."), code="verification_invalid")
@@ -102,7 +109,9 @@ def update_profile(*, user: User, **fields: str) -> User:
     allowed = {"real_name", "display_name", "country", "language", "timezone"}
     unknown = set(fields) - allowed
     if unknown:
-        raise InvalidInput(_("Unknown profile field."), code="invalid_field", details=sorted(unknown))
+        raise InvalidInput(
+            _("Unknown profile field."), code="invalid_field", details=sorted(unknown)
+        )
     if "timezone" in fields:
         try:
             zoneinfo.ZoneInfo(fields["timezone"])
@@ -113,7 +122,9 @@ def update_profile(*, user: User, **fields: str) -> User:
         for name, value in fields.items():
             setattr(user, name, value)
         user.save(update_fields=list(fields))
-        record_audit(actor=user, action="account.update_profile", target=user, before=before, after=fields)
+        record_audit(
+            actor=user, action="account.update_profile", target=user, before=before, after=fields
+        )
     return user
 
 
@@ -159,14 +170,20 @@ def user_for_api_token(secret: str) -> User | None:
     return token.user
 
 
-def grant_role(*, user: User, role: Role | str, actor=None, league=None, track=None, scenario=None) -> RoleGrant:
+def grant_role(
+    *, user: User, role: Role | str, actor=None, league=None, track=None, scenario=None
+) -> RoleGrant:
     with transaction.atomic():
         grant, created = RoleGrant.objects.get_or_create(
             user=user, role=Role(role), league=league, track=track, scenario=scenario
         )
         if created:
-            record_audit(actor=actor, action="role.grant", target=grant,
-                         after={"user": user.pk, "role": str(role)})
+            record_audit(
+                actor=actor,
+                action="role.grant",
+                target=grant,
+                after={"user": user.pk, "role": str(role)},
+            )
     return grant
 
 

@@ -65,7 +65,9 @@ class Scenario(models.Model):
     problem_statement = models.JSONField(_("problem statement (Markdown)"), default=dict)
     data_description = models.JSONField(_("data description (Markdown)"), default=dict, blank=True)
     owner = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="scenarios",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="scenarios",
         verbose_name=_("owner organisation"),
     )
     status = models.CharField(
@@ -84,6 +86,9 @@ class Scenario(models.Model):
     metric = models.CharField(_("metric"), max_length=40)
     reference_file = models.FileField(
         _("hidden reference"), upload_to="references/", max_length=300, blank=True
+    )
+    baseline_file = models.FileField(
+        _("baseline predictions"), upload_to="baselines/", max_length=300, blank=True
     )
     position = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -136,7 +141,9 @@ class Stage(models.Model):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     timezone = models.CharField(
-        _("time zone"), max_length=64, default="Asia/Shanghai",
+        _("time zone"),
+        max_length=64,
+        default="Asia/Shanghai",
         help_text=_("Daily quotas reset at midnight in this zone."),
     )
     evaluation_mode = models.CharField(
@@ -144,9 +151,12 @@ class Stage(models.Model):
     )
     daily_quota = models.PositiveIntegerField(_("submissions per team per day"), default=5)
     total_quota = models.PositiveIntegerField(_("submissions per team in total"), default=100)
-    max_running = models.PositiveIntegerField(_("submissions per team in the queue at once"), default=3)
+    max_running = models.PositiveIntegerField(
+        _("submissions per team in the queue at once"), default=3
+    )
     final_selection_limit = models.PositiveSmallIntegerField(
-        _("final submissions a team may select"), default=2,
+        _("final submissions a team may select"),
+        default=2,
         help_text=_("0 means the best submission always counts."),
     )
     # Scores of this scorer version feed the leaderboards; re-scoring switches it atomically.
@@ -177,7 +187,9 @@ class Question(models.Model):
     """A participant's question about a scenario; the answer is public."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="questions")
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField(_("question"))
     answer = models.TextField(_("answer"), blank=True)
     answered_by = models.ForeignKey(

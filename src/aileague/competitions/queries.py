@@ -35,10 +35,7 @@ def access_scenario(*, slug: str, user) -> Scenario:
 def access_stage(*, scenario: Scenario, slug: str | None = None) -> Stage:
     """A stage by slug, or the scenario's current one (open now, else the latest opened)."""
     stages = scenario.stages.all()
-    if slug:
-        stage = stages.filter(slug=slug).first()
-    else:
-        stage = current_stage(scenario)
+    stage = stages.filter(slug=slug).first() if slug else current_stage(scenario)
     if stage is None:
         raise NotFound(_("This scenario has no such stage."), code="stage_not_found")
     return stage

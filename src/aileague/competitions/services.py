@@ -29,7 +29,8 @@ def publish_scenario(*, scenario: Scenario, actor) -> Scenario:
     missing = [lang for lang in ("en", "zh-hans") if not scenario.title.get(lang)]
     if missing:
         raise InvalidInput(
-            _("Add a title in %(languages)s before publishing.") % {"languages": ", ".join(missing)},
+            _("Add a title in %(languages)s before publishing.")
+            % {"languages": ", ".join(missing)},
             code="missing_translation",
         )
     if not scenario.stages.exists():
@@ -43,7 +44,9 @@ def _set_status(scenario: Scenario, status: str, actor, action: str) -> Scenario
         before = {"status": scenario.status}
         scenario.status = status
         scenario.save(update_fields=["status", "published_at"])
-        record_audit(actor=actor, action=action, target=scenario, before=before, after={"status": status})
+        record_audit(
+            actor=actor, action=action, target=scenario, before=before, after={"status": status}
+        )
     return scenario
 
 

@@ -66,7 +66,8 @@ def _read_reference(path: Path, schema: TaskSchema) -> Reference:
     missing = [name for name in needed if name not in table.column_names]
     if missing:
         raise ReferenceError(
-            f"reference {path.name} lacks column(s) {', '.join(missing)}; it needs {', '.join(needed)}"
+            f"reference {path.name} lacks column(s) {', '.join(missing)}; "
+            f"it needs {', '.join(needed)}"
         )
     if text.ragged_rows:
         raise ReferenceError(f"reference {path.name} line {text.ragged_rows[0].line} is ragged")
@@ -117,10 +118,14 @@ def _read_predictions(text, schema: TaskSchema, reference: Reference):
         )
     for name in expected:
         if name not in names:
-            problems.append(Problem("missing_column", {"column": name, "expected": ",".join(expected)}))
+            problems.append(
+                Problem("missing_column", {"column": name, "expected": ",".join(expected)})
+            )
     for name in names:
         if name not in expected:
-            problems.append(Problem("unexpected_column", {"column": name, "expected": ",".join(expected)}))
+            problems.append(
+                Problem("unexpected_column", {"column": name, "expected": ",".join(expected)})
+            )
     if text.ragged_rows:
         shown = text.ragged_rows[:MAX_EXAMPLES]
         problems.append(
@@ -157,7 +162,9 @@ def _parse_values(raw: pa.Array, schema: TaskSchema):
         unknown = np.isnan(codes.astype(np.float64))
         if unknown.any():
             labels = ", ".join(schema.labels)
-            return None, [examples_of(unknown, raw, "unknown_label", {"column": column, "labels": labels})]
+            return None, [
+                examples_of(unknown, raw, "unknown_label", {"column": column, "labels": labels})
+            ]
         return codes.astype(np.int64), []
     values, problems = parse_numbers(raw, column)
     if problems:

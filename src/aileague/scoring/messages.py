@@ -13,7 +13,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "not_utf8": {
         "en": "The file is not UTF-8 text (byte {offset} is invalid){guess}. "
-              "Save it as UTF-8 and upload it again.",
+        "Save it as UTF-8 and upload it again.",
         "zh-hans": "文件不是 UTF-8 编码（第 {offset} 字节无效）{guess}。请另存为 UTF-8 后重新上传。",
     },
     "unsupported_format": {
@@ -26,7 +26,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "wrong_delimiter": {
         "en": "The header has one column '{header}' that contains '{delimiter}': the file seems "
-              "to use '{delimiter}' as separator. Use commas.",
+        "to use '{delimiter}' as separator. Use commas.",
         "zh-hans": "表头只有一列 '{header}'，其中含有 '{delimiter}'：文件似乎以 '{delimiter}' 分隔。请使用逗号分隔。",
     },
     "missing_column": {
@@ -43,7 +43,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "ragged_row": {
         "en": "{count} row(s) have a different number of fields than the header ({expected}); "
-              "check for stray separators or unquoted commas.",
+        "check for stray separators or unquoted commas.",
         "zh-hans": "{count} 行的字段数与表头（{expected} 个）不同；请检查多余的分隔符或未加引号的逗号。",
     },
     "empty_id": {
@@ -56,7 +56,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "missing_ids": {
         "en": "{count} id(s) of the test set have no prediction; predict every id in the "
-              "sample submission.",
+        "sample submission.",
         "zh-hans": "测试集中有 {count} 个 id 没有预测；请为样例提交中的每个 id 给出预测。",
     },
     "unknown_ids": {

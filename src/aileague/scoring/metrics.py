@@ -95,7 +95,11 @@ def f1_macro_score(y_true: np.ndarray, y_pred: np.ndarray, n_labels: int | None 
     """
     y_true = np.asarray(y_true, dtype=np.int64)
     y_pred = np.asarray(y_pred, dtype=np.int64)
-    n = int(max(y_true.max(initial=-1), y_pred.max(initial=-1)) + 1) if n_labels is None else n_labels
+    n = (
+        int(max(y_true.max(initial=-1), y_pred.max(initial=-1)) + 1)
+        if n_labels is None
+        else n_labels
+    )
     true_count = np.bincount(y_true, minlength=n)
     pred_count = np.bincount(y_pred, minlength=n)
     hits = np.bincount(y_true[y_true == y_pred], minlength=n)
@@ -160,14 +164,37 @@ METRICS: dict[str, Metric] = {
     for metric in [
         Metric("roc_auc", roc_auc_score, True, 0.0, 1.0, _BINARY, "sklearn.metrics.roc_auc_score"),
         Metric("log_loss", log_loss, False, 0.0, _INF, _BINARY, "sklearn.metrics.log_loss"),
-        Metric("accuracy", accuracy_score, True, 0.0, 1.0, _LABEL, "sklearn.metrics.accuracy_score"),
+        Metric(
+            "accuracy", accuracy_score, True, 0.0, 1.0, _LABEL, "sklearn.metrics.accuracy_score"
+        ),
         Metric("f1_macro", f1_macro_score, True, 0.0, 1.0, _LABEL, "sklearn.metrics.f1_score"),
-        Metric("rmse", root_mean_squared_error, False, 0.0, _INF, _REGRESSION,
-               "sklearn.metrics.root_mean_squared_error"),
-        Metric("mse", mean_squared_error, False, 0.0, _INF, _REGRESSION,
-               "sklearn.metrics.mean_squared_error"),
-        Metric("mae", mean_absolute_error, False, 0.0, _INF, _REGRESSION,
-               "sklearn.metrics.mean_absolute_error"),
+        Metric(
+            "rmse",
+            root_mean_squared_error,
+            False,
+            0.0,
+            _INF,
+            _REGRESSION,
+            "sklearn.metrics.root_mean_squared_error",
+        ),
+        Metric(
+            "mse",
+            mean_squared_error,
+            False,
+            0.0,
+            _INF,
+            _REGRESSION,
+            "sklearn.metrics.mean_squared_error",
+        ),
+        Metric(
+            "mae",
+            mean_absolute_error,
+            False,
+            0.0,
+            _INF,
+            _REGRESSION,
+            "sklearn.metrics.mean_absolute_error",
+        ),
         Metric("chrf", chrf_score, True, 0.0, 100.0, _TEXT, "sacrebleu.metrics.CHRF"),
     ]
 }

@@ -113,6 +113,8 @@ def read_csv_as_text(path: Path) -> TextTable:
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise InvalidSubmission([Problem("unreadable", {"reason": str(exc).splitlines()[0]})]) from None
+        raise InvalidSubmission(
+            [Problem("unreadable", {"reason": str(exc).splitlines()[0]})]
+        ) from None
     ragged.sort(key=lambda row: row.line)
     return TextTable(table=table, ragged_rows=ragged, expected_fields=len(header))

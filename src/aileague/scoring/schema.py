@@ -39,18 +39,27 @@ class TaskSchema:
     def from_dict(cls, data: dict[str, Any]) -> TaskSchema:
         """Build from a scenario's stored ``task`` map, rejecting unknown keys and bad values."""
         known = {
-            "kind", "metric", "id_column", "prediction_column", "target_column",
-            "split_column", "labels", "language",
+            "kind",
+            "metric",
+            "id_column",
+            "prediction_column",
+            "target_column",
+            "split_column",
+            "labels",
+            "language",
         }
         unknown = sorted(set(data) - known)
         if unknown:
-            raise SchemaError(f"unknown task keys: {', '.join(unknown)}; expected some of "
-                              f"{', '.join(sorted(known))}")
+            raise SchemaError(
+                f"unknown task keys: {', '.join(unknown)}; expected some of "
+                f"{', '.join(sorted(known))}"
+            )
         try:
             kind = TaskKind(data.get("kind", ""))
         except ValueError:
             raise SchemaError(
-                f"task kind {data.get('kind')!r} is not one of {', '.join(k.value for k in TaskKind)}"
+                f"task kind {data.get('kind')!r} is not one of "
+                f"{', '.join(k.value for k in TaskKind)}"
             ) from None
         labels = tuple(str(label) for label in data.get("labels") or ())
         if kind is TaskKind.MULTICLASS_LABEL and len(labels) < 2:

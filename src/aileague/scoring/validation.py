@@ -114,7 +114,9 @@ def check_ids(ids: pa.Array, reference_ids: pa.Array) -> tuple[np.ndarray | None
             Problem(
                 "missing_ids",
                 {"count": int(missing_rows.size)},
-                examples=[str(reference_ids[int(row)].as_py()) for row in missing_rows[:MAX_EXAMPLES]],
+                examples=[
+                    str(reference_ids[int(row)].as_py()) for row in missing_rows[:MAX_EXAMPLES]
+                ],
             )
         )
     if problems:

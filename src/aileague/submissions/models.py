@@ -18,9 +18,13 @@ class SubmissionState(models.TextChoices):
 
 
 #: States a submission never leaves.
-TERMINAL_STATES = frozenset({SubmissionState.SCORED, SubmissionState.INVALID, SubmissionState.FAILED})
+TERMINAL_STATES = frozenset(
+    {SubmissionState.SCORED, SubmissionState.INVALID, SubmissionState.FAILED}
+)
 #: States that count against a team's quota: refused files and our own failures never do.
-CHARGED_STATES = frozenset({SubmissionState.QUEUED, SubmissionState.SCORING, SubmissionState.SCORED})
+CHARGED_STATES = frozenset(
+    {SubmissionState.QUEUED, SubmissionState.SCORING, SubmissionState.SCORED}
+)
 
 
 def submission_upload_path(instance: Submission, filename: str) -> str:
@@ -42,7 +46,9 @@ class Submission(models.Model):
     sha256 = models.CharField(max_length=64)
     description = models.CharField(_("description"), max_length=500, blank=True)
     state = models.CharField(
-        max_length=10, choices=SubmissionState.choices, default=SubmissionState.QUEUED,
+        max_length=10,
+        choices=SubmissionState.choices,
+        default=SubmissionState.QUEUED,
         db_index=True,
     )
     # Validation problems (list of dicts with code, message, lines, examples) or a failure log.

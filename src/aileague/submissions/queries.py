@@ -15,7 +15,13 @@ from aileague.common.errors import NotFound, PermissionDenied
 from aileague.competitions.models import Stage
 from aileague.scoring import get_metric
 from aileague.scoring.ranking import best_per_key, rank_rows
-from aileague.submissions.models import CHARGED_STATES, Score, ScoreSplit, Submission, SubmissionState
+from aileague.submissions.models import (
+    CHARGED_STATES,
+    Score,
+    ScoreSplit,
+    Submission,
+    SubmissionState,
+)
 from aileague.teams.models import Entry
 from aileague.teams.queries import is_member
 
@@ -54,7 +60,9 @@ def day_window(stage: Stage, now: datetime) -> tuple[datetime, datetime]:
 def quota_status(*, entry: Entry, stage: Stage, now: datetime | None = None) -> QuotaStatus:
     now = now or timezone.now()
     start, end = day_window(stage, now)
-    counts = Submission.objects.filter(entry=entry, stage=stage, state__in=CHARGED_STATES).aggregate(
+    counts = Submission.objects.filter(
+        entry=entry, stage=stage, state__in=CHARGED_STATES
+    ).aggregate(
         total=Count("pk"),
         today=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
         running=Count("pk", filter=Q(state__in=[SubmissionState.QUEUED, SubmissionState.SCORING])),
@@ -79,14 +87,19 @@ def submissions_of_entry(*, entry: Entry, stage: Stage | None = None):
 
 def access_submission(*, submission_id: int | str, user) -> Submission:
     """A submission, for a member of its team or a manager of its scenario."""
-    lookup = {"uuid": submission_id} if isinstance(submission_id, str) and "-" in submission_id else {"pk": submission_id}
+    lookup = (
+        {"uuid": submission_id}
+        if isinstance(submission_id, str) and "-" in submission_id
+        else {"pk": submission_id}
+    )
     submission = (
         Submission.objects.select_related("entry__team", "stage__scenario__track__league")
         .filter(**lookup)
         .first()
     )
     if submission is None or not (
-        is_member(user, submission.entry.team) or can_manage_scenario(user, submission.stage.scenario)
+        is_member(user, submission.entry.team)
+        or can_manage_scenario(user, submission.stage.scenario)
     ):
         raise NotFound(_("No such submission."), code="submission_not_found")
     return submission
@@ -134,14 +147,22 @@ def leaderboard_for_stage(*, stage: Stage, split: str, user) -> list[Leaderboard
     if split not in ScoreSplit.values:
         raise NotFound(_("Unknown leaderboard split."), code="split_not_found")
     if not can_see_split(stage=stage, split=split, user=user):
-        raise PermissionDenied(_("The private leaderboard is revealed when the stage closes."),
-                               code="private_leaderboard_hidden")
+        raise PermissionDenied(
+            _("The private leaderboard is revealed when the stage closes."),
+            code="private_leaderboard_hidden",
+        )
     metric = get_metric(stage.scenario.task.get("metric") or stage.scenario.metric)
-    scores = (
-        Score.objects.filter(submission__stage=stage, submission__state=SubmissionState.SCORED,
-                             scorer_version=stage.scorer_version)
-        .values_list("submission_id", "split", "value", "submission__created_at",
-                     "submission__entry__team_id", "submission__is_final_selection")
+    scores = Score.objects.filter(
+        submission__stage=stage,
+        submission__state=SubmissionState.SCORED,
+        scorer_version=stage.scorer_version,
+    ).values_list(
+        "submission_id",
+        "split",
+        "value",
+        "submission__created_at",
+        "submission__entry__team_id",
+        "submission__is_final_selection",
     )
     public, private, finals, created, team_of = {}, {}, {}, {}, {}
     for submission_id, score_split, value, created_at, team_id, is_final in scores:
@@ -149,8 +170,9 @@ def leaderboard_for_stage(*, stage: Stage, split: str, user) -> list[Leaderboard
         created[submission_id], team_of[submission_id] = created_at, team_id
         if is_final:
             finals.setdefault(team_id, set()).add(submission_id)
-    counting = _counting_rows(stage, split, metric.higher_is_better, public, private, finals,
-                              created, team_of)
+    counting = _counting_rows(
+        stage, split, metric.higher_is_better, public, private, finals, created, team_of
+    )
     ranked = rank_rows(counting, higher_is_better=metric.higher_is_better)
     return _decorate(stage, ranked, team_of)
 
@@ -170,8 +192,12 @@ def _counting_rows(stage, split, higher_is_better, public, private, finals, crea
             ranked = rank_rows(rows, higher_is_better=higher_is_better)
             limit = stage.final_selection_limit or len(ranked)
             candidates[team_id] = [row.submission_id for row in ranked[:limit]]
-    rows = [(team_of[s], private[s], created[s], s)
-            for chosen in candidates.values() for s in chosen if s in private]
+    rows = [
+        (team_of[s], private[s], created[s], s)
+        for chosen in candidates.values()
+        for s in chosen
+        if s in private
+    ]
     return best_per_key(rows, higher_is_better=higher_is_better)
 
 
@@ -188,10 +214,28 @@ def _decorate(stage, ranked, team_of) -> list[LeaderboardRow]:
     )
     return [
         LeaderboardRow(
-            rank=row.rank, team_id=row.key, team_name=teams[row.key].name,
-            country=teams[row.key].country, province=teams[row.key].province,
-            is_joint=teams[row.key].is_joint, score=row.value, submitted_at=row.submitted_at,
-            submission_id=row.submission_id, entries=counts.get(row.key, 0),
+            rank=row.rank,
+            team_id=row.key,
+            team_name=teams[row.key].name,
+            country=teams[row.key].country,
+            province=teams[row.key].province,
+            is_joint=teams[row.key].is_joint,
+            score=row.value,
+            submitted_at=row.submitted_at,
+            submission_id=row.submission_id,
+            entries=counts.get(row.key, 0),
         )
         for row in ranked
     ]
+
+
+def last_submission_times(*, stage: Stage) -> dict[int, datetime]:
+    """Each team's latest scored submission in the stage (a leaderboard column), by team id."""
+    from django.db.models import Max
+
+    return dict(
+        Submission.objects.filter(stage=stage, state=SubmissionState.SCORED)
+        .values_list("entry__team_id")
+        .annotate(last=Max("created_at"))
+        .values_list("entry__team_id", "last")
+    )

@@ -46,13 +46,15 @@ def _check_can_submit(*, entry: Entry, stage: Stage, actor, now: datetime) -> No
     if stage.scenario_id != entry.scenario_id:
         raise InvalidInput(_("This stage belongs to another scenario."), code="wrong_stage")
     if stage.evaluation_mode == EvaluationMode.JURY:
-        raise Conflict(_("This stage is judged by a jury; it takes no prediction files."),
-                       code="jury_stage")
+        raise Conflict(
+            _("This stage is judged by a jury; it takes no prediction files."), code="jury_stage"
+        )
     if now < stage.opens_at:
         raise DeadlinePassed(_("This stage has not opened yet."), code="stage_not_open")
     if now >= stage.closes_at:
-        raise DeadlinePassed(_("This stage closed; no more submissions are accepted."),
-                             code="stage_closed")
+        raise DeadlinePassed(
+            _("This stage closed; no more submissions are accepted."), code="stage_closed"
+        )
 
 
 def submit_predictions(
@@ -76,7 +78,9 @@ def submit_predictions(
     if quota_status(entry=entry, stage=stage, now=now).blocked_reason:
         _raise_quota(entry, stage, now)
     submission_uuid = uuid.uuid4()
-    name = f"submissions/{stage.pk}/{entry.team_id}/{submission_uuid}{Path(filename).suffix.lower()}"
+    name = (
+        f"submissions/{stage.pk}/{entry.team_id}/{submission_uuid}{Path(filename).suffix.lower()}"
+    )
     stored = storage.store_file(upload, name)
     try:
         if stored.size > settings.AILEAGUE_MAX_UPLOAD_BYTES:
@@ -94,15 +98,26 @@ def submit_predictions(
                 if quota_status(entry=entry, stage=stage, now=now).blocked_reason:
                     _raise_quota(entry, stage, now)
             submission = Submission.objects.create(
-                uuid=submission_uuid, entry=entry, stage=stage, submitted_by=actor,
-                file=stored.name, original_name=Path(filename).name[:255], size=stored.size,
-                sha256=stored.sha256, description=description[:500],
+                uuid=submission_uuid,
+                entry=entry,
+                stage=stage,
+                submitted_by=actor,
+                file=stored.name,
+                original_name=Path(filename).name[:255],
+                size=stored.size,
+                sha256=stored.sha256,
+                description=description[:500],
                 state=SubmissionState.INVALID if problems else SubmissionState.QUEUED,
-                problems=problems or [], finished_at=now if problems else None,
+                problems=problems or [],
+                finished_at=now if problems else None,
                 enqueued_at=None if problems else now,
             )
-            record_audit(actor=actor, action="submission.create", target=submission,
-                         after={"state": submission.state, "sha256": stored.sha256, "size": stored.size})
+            record_audit(
+                actor=actor,
+                action="submission.create",
+                target=submission,
+                after={"state": submission.state, "sha256": stored.sha256, "size": stored.size},
+            )
             if not problems:
                 transaction.on_commit(lambda: enqueue_scoring(submission.pk))
     except BaseException:
@@ -114,14 +129,22 @@ def submit_predictions(
 def _raise_quota(entry: Entry, stage: Stage, now: datetime) -> None:
     status = quota_status(entry=entry, stage=stage, now=now)
     messages = {
-        "daily": _("Your team has used all %(n)d submissions for today; the count resets at %(at)s.")
+        "daily": _(
+            "Your team has used all %(n)d submissions for today; the count resets at %(at)s."
+        )
         % {"n": stage.daily_quota, "at": status.resets_at.strftime("%Y-%m-%d %H:%M %Z")},
-        "total": _("Your team has used all %(n)d submissions of this stage.") % {"n": stage.total_quota},
-        "running": _("Your team already has %(n)d submissions waiting to be scored; wait for one "
-                     "to finish.") % {"n": stage.max_running},
+        "total": _("Your team has used all %(n)d submissions of this stage.")
+        % {"n": stage.total_quota},
+        "running": _(
+            "Your team already has %(n)d submissions waiting to be scored; wait for one to finish."
+        )
+        % {"n": stage.max_running},
     }
-    raise QuotaExceeded(messages[status.blocked_reason], code=f"quota_{status.blocked_reason}",
-                        details=status.as_dict())
+    raise QuotaExceeded(
+        messages[status.blocked_reason],
+        code=f"quota_{status.blocked_reason}",
+        details=status.as_dict(),
+    )
 
 
 def _inline_problems(stage: Stage, stored: storage.StoredFile) -> list[dict]:
@@ -133,8 +156,11 @@ def _inline_problems(stage: Stage, stored: storage.StoredFile) -> list[dict]:
         return []
     scenario = stage.scenario
     try:
-        evaluate_file(Path(storage.local_path(stored.name)), _reference_path(scenario),
-                      TaskSchema.from_dict(scenario.task))
+        evaluate_file(
+            Path(storage.local_path(stored.name)),
+            _reference_path(scenario),
+            TaskSchema.from_dict(scenario.task),
+        )
     except InvalidSubmission as exc:
         return [problem_record(p) for p in exc.problems]
     except Exception:  # noqa: BLE001 - our own trouble is the worker's to report, not the team's
@@ -144,8 +170,12 @@ def _inline_problems(stage: Stage, stored: storage.StoredFile) -> list[dict]:
 
 def problem_record(problem) -> dict:
     """What we store: the code and data; messages are rendered in the reader's language."""
-    return {"code": problem.code, "params": problem.params, "lines": problem.lines,
-            "examples": problem.examples}
+    return {
+        "code": problem.code,
+        "params": problem.params,
+        "lines": problem.lines,
+        "examples": problem.examples,
+    }
 
 
 def _reference_path(scenario) -> Path:
@@ -184,17 +214,25 @@ def score_submission(*, submission_id: int) -> Submission | None:
     scenario = stage.scenario
     try:
         evaluation = evaluate_file(
-            Path(storage.local_path(submission.file.name)), _reference_path(scenario),
+            Path(storage.local_path(submission.file.name)),
+            _reference_path(scenario),
             TaskSchema.from_dict(scenario.task),
         )
     except InvalidSubmission as exc:
-        return _finish(submission, SubmissionState.INVALID, [problem_record(p) for p in exc.problems])
+        return _finish(
+            submission, SubmissionState.INVALID, [problem_record(p) for p in exc.problems]
+        )
     except ReferenceError as exc:
-        return _finish(submission, SubmissionState.FAILED, [{"code": "reference_error", "log": str(exc)}])
+        return _finish(
+            submission, SubmissionState.FAILED, [{"code": "reference_error", "log": str(exc)}]
+        )
     except Exception:
         if submission.attempts >= MAX_ATTEMPTS:
-            return _finish(submission, SubmissionState.FAILED,
-                           [{"code": "scoring_error", "log": traceback.format_exc(limit=8)}])
+            return _finish(
+                submission,
+                SubmissionState.FAILED,
+                [{"code": "scoring_error", "log": traceback.format_exc(limit=8)}],
+            )
         Submission.objects.filter(pk=submission.pk, state=SubmissionState.SCORING).update(
             state=SubmissionState.QUEUED, enqueued_at=timezone.now()
         )
@@ -202,9 +240,14 @@ def score_submission(*, submission_id: int) -> Submission | None:
     with transaction.atomic():
         for split, value in evaluation.scores.items():
             Score.objects.update_or_create(
-                submission=submission, split=split, scorer_version=evaluation.scorer_version,
-                defaults={"value": value, "metric": evaluation.metric,
-                          "signature": evaluation.signature},
+                submission=submission,
+                split=split,
+                scorer_version=evaluation.scorer_version,
+                defaults={
+                    "value": value,
+                    "metric": evaluation.metric,
+                    "signature": evaluation.signature,
+                },
             )
         return _finish(submission, SubmissionState.SCORED, [])
 
@@ -217,8 +260,13 @@ def _finish(submission: Submission, state: str, problems: list[dict]) -> Submiss
         )
         if updated:
             submission.state, submission.problems, submission.finished_at = state, problems, now
-            record_audit(actor=None, action=f"submission.{state}", target=submission,
-                         before={"state": SubmissionState.SCORING}, after={"state": state})
+            record_audit(
+                actor=None,
+                action=f"submission.{state}",
+                target=submission,
+                before={"state": SubmissionState.SCORING},
+                after={"state": state},
+            )
     return submission
 
 
@@ -241,21 +289,28 @@ def requeue_stale_submissions(*, now: datetime | None = None) -> int:
     return len(lost)
 
 
-def select_final(*, submission: Submission, selected: bool, actor, now: datetime | None = None) -> Submission:
+def select_final(
+    *, submission: Submission, selected: bool, actor, now: datetime | None = None
+) -> Submission:
     """Mark a scored submission as one of the team's finals (up to the stage's limit)."""
     now = now or timezone.now()
     stage = submission.stage
     if not is_member(actor, submission.entry.team):
-        raise PermissionDenied(_("Only members of the team can select finals."), code="not_a_member")
+        raise PermissionDenied(
+            _("Only members of the team can select finals."), code="not_a_member"
+        )
     if stage.is_closed(now):
-        raise DeadlinePassed(_("Finals can only be changed while the stage is open."), code="stage_closed")
+        raise DeadlinePassed(
+            _("Finals can only be changed while the stage is open."), code="stage_closed"
+        )
     if submission.state != SubmissionState.SCORED:
         raise Conflict(_("Only scored submissions can be selected."), code="not_scored")
     with transaction.atomic():
         Entry.objects.select_for_update().get(pk=submission.entry_id)
         if selected and not submission.is_final_selection:
-            chosen = Submission.objects.filter(entry=submission.entry, stage=stage,
-                                               is_final_selection=True).count()
+            chosen = Submission.objects.filter(
+                entry=submission.entry, stage=stage, is_final_selection=True
+            ).count()
             if stage.final_selection_limit and chosen >= stage.final_selection_limit:
                 raise Conflict(
                     _("You can select at most %(n)d final submissions; unselect one first.")
@@ -265,6 +320,11 @@ def select_final(*, submission: Submission, selected: bool, actor, now: datetime
         before = {"is_final_selection": submission.is_final_selection}
         submission.is_final_selection = selected
         submission.save(update_fields=["is_final_selection"])
-        record_audit(actor=actor, action="submission.select_final", target=submission,
-                     before=before, after={"is_final_selection": selected})
+        record_audit(
+            actor=actor,
+            action="submission.select_final",
+            target=submission,
+            before=before,
+            after={"is_final_selection": selected},
+        )
     return submission

@@ -17,11 +17,16 @@ class TeamOrganisationType(models.TextChoices):
 
 
 class Team(models.Model):
-    league = models.ForeignKey("competitions.League", on_delete=models.CASCADE, related_name="teams")
+    league = models.ForeignKey(
+        "competitions.League", on_delete=models.CASCADE, related_name="teams"
+    )
     name = models.CharField(_("team name"), max_length=120)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
     province = models.CharField(
-        _("Chinese province"), max_length=5, choices=PROVINCE_CHOICES, blank=True,
+        _("Chinese province"),
+        max_length=5,
+        choices=PROVINCE_CHOICES,
+        blank=True,
         help_text=_("Required for teams based in China."),
     )
     organisation_type = models.CharField(
@@ -29,7 +34,8 @@ class Team(models.Model):
     )
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
     is_joint = models.BooleanField(
-        _("joint China–ASEAN team"), default=False,
+        _("joint China–ASEAN team"),
+        default=False,
         help_text=_("The team has members based in China and in an ASEAN country."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -88,9 +94,7 @@ class Entry(models.Model):
 
     class Meta:
         verbose_name_plural = "entries"
-        constraints = [
-            models.UniqueConstraint(fields=["team", "scenario"], name="unique_entry")
-        ]
+        constraints = [models.UniqueConstraint(fields=["team", "scenario"], name="unique_entry")]
 
     def __str__(self) -> str:
         return f"{self.team} → {self.scenario.slug}"

@@ -63,13 +63,21 @@ def create_team(
     try:
         with transaction.atomic():
             team = Team.objects.create(
-                league=league, name=name, country=country, province=province,
-                organisation_type=organisation_type, organisation_name=organisation_name,
+                league=league,
+                name=name,
+                country=country,
+                province=province,
+                organisation_type=organisation_type,
+                organisation_name=organisation_name,
                 is_joint=is_joint,
             )
             Membership.objects.create(team=team, user=captain, role=MemberRole.CAPTAIN)
-            record_audit(actor=captain, action="team.create", target=team,
-                         after={"name": name, "country": country, "province": province})
+            record_audit(
+                actor=captain,
+                action="team.create",
+                target=team,
+                after={"name": name, "country": country, "province": province},
+            )
     except IntegrityError:
         raise Conflict(
             _("A team called '%(name)s' already exists in this league.") % {"name": name},
@@ -98,19 +106,31 @@ def add_member(*, team: Team, user, role: str = MemberRole.MEMBER, actor) -> Mem
                     _("Teams have at most %(max)d members.") % {"max": team.league.team_size_max},
                     code="team_full",
                 )
-        clash = Entry.objects.filter(
-            scenario__in=team.entries.values("scenario"), team__memberships__user=user
-        ).exclude(team=team).select_related("scenario").first()
+        clash = (
+            Entry.objects.filter(
+                scenario__in=team.entries.values("scenario"), team__memberships__user=user
+            )
+            .exclude(team=team)
+            .select_related("scenario")
+            .first()
+        )
         if clash is not None:
             raise Conflict(
                 _("%(user)s is already in another team entered in '%(scenario)s'.")
                 % {"user": user, "scenario": clash.scenario.slug},
                 code="one_team_per_scenario",
             )
-        membership, created = Membership.objects.get_or_create(team=team, user=user, defaults={"role": role})
+        membership, created = Membership.objects.get_or_create(
+            team=team, user=user, defaults={"role": role}
+        )
         if not created:
             raise Conflict(_("This person is already in the team."), code="already_member")
-        record_audit(actor=actor, action="team.add_member", target=team, after={"user": user.pk, "role": role})
+        record_audit(
+            actor=actor,
+            action="team.add_member",
+            target=team,
+            after={"user": user.pk, "role": role},
+        )
     return membership
 
 
@@ -136,7 +156,9 @@ def register_entry(*, team: Team, scenario: Scenario, actor) -> Entry:
         )
     with transaction.atomic():
         clash = (
-            Entry.objects.filter(scenario=scenario, team__memberships__user__in=team.memberships.values("user"))
+            Entry.objects.filter(
+                scenario=scenario, team__memberships__user__in=team.memberships.values("user")
+            )
             .exclude(team=team)
             .select_related("team")
             .first()
@@ -152,7 +174,10 @@ def register_entry(*, team: Team, scenario: Scenario, actor) -> Entry:
         )
         if not created:
             raise Conflict(_("Your team is already entered."), code="already_entered")
-        record_audit(actor=actor, action="entry.register", target=entry,
-                     after={"team": team.pk, "scenario": scenario.slug})
+        record_audit(
+            actor=actor,
+            action="entry.register",
+            target=entry,
+            after={"team": team.pk, "scenario": scenario.slug},
+        )
     return entry
-

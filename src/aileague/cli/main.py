@@ -1,0 +1,217 @@
+"""Command definitions. Each command parses its arguments and calls one client call or service."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+from rich.table import Table
+
+from aileague.cli import operator
+from aileague.cli.client import Api, ClientError, Credentials, load_credentials, save_credentials
+
+app = typer.Typer(help="aileague: scenario-driven AI competitions.", no_args_is_help=True)
+app.add_typer(operator.bundle_app, name="bundle")
+console = Console()
+err = Console(stderr=True)
+TERMINAL = {"scored", "invalid", "failed"}
+
+
+def _api() -> Api:
+    return Api(load_credentials(), language=os.environ.get("AILEAGUE_LANGUAGE"))
+
+
+def _fail(exc: ClientError) -> None:
+    err.print(f"[red]error[/red] ({exc.payload.get('code', exc.status)}): {exc}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def login(
+    url: Annotated[str, typer.Option(help="Server, e.g. https://league.example.org")],
+    token: Annotated[str, typer.Option(help="API token from your profile page")],
+) -> None:
+    """Save the server URL and your API token, and check them."""
+    credentials = Credentials(url=url.rstrip("/"), token=token)
+    try:
+        me = Api(credentials).get("/me")
+    except ClientError as exc:
+        _fail(exc)
+    path = save_credentials(credentials)
+    console.print(
+        f"Signed in as [bold]{me['display_name']}[/bold] ({me['email']}); saved to {path}"
+    )
+
+
+@app.command()
+def scenarios() -> None:
+    """List the scenarios you can see."""
+    try:
+        rows = _api().get("/scenarios")
+    except ClientError as exc:
+        _fail(exc)
+    table = Table("slug", "title", "track", "metric", "stage")
+    for row in rows:
+        table.add_row(
+            row["slug"], row["title"], row["track"], row["metric"], row["current_stage"] or ""
+        )
+    console.print(table)
+
+
+@app.command()
+def submit(
+    file: Annotated[Path | None, typer.Argument(help="Predictions file (CSV)")] = None,
+    scenario: Annotated[
+        str, typer.Option("--scenario", "-c", "--competition", help="Scenario slug")
+    ] = "",
+    file_option: Annotated[Path | None, typer.Option("--file", "-f", help="Same as FILE")] = None,
+    message: Annotated[str, typer.Option("--message", "-m", help="A note for your team")] = "",
+    stage: Annotated[str, typer.Option(help="Stage slug (default: the open one)")] = "",
+    wait: Annotated[bool, typer.Option(help="Wait for the score")] = True,
+) -> None:
+    """Upload a predictions file, show the upload's progress, then wait for its score."""
+    path = file or file_option
+    if path is None or not scenario:
+        err.print("usage: aileague submit --scenario SLUG FILE [-m MESSAGE]")
+        raise typer.Exit(2)
+    if not path.is_file():
+        err.print(f"[red]error[/red]: {path} is not a file")
+        raise typer.Exit(2)
+    try:
+        api = _api()
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            console=err,
+        ) as progress:
+            task = progress.add_task(f"uploading {path.name}", total=path.stat().st_size)
+            status, body = api.upload(
+                f"/scenarios/{scenario}/submissions",
+                path,
+                {"description": message, "stage": stage},
+                lambda n: progress.advance(task, n),
+            )
+        console.print(f"submission {body['id']}: {body['state']}")
+        if status == 422 or body["state"] == "invalid":
+            _print_problems(body)
+            raise typer.Exit(1)
+        if wait:
+            body = _wait_for(api, body["id"])
+            _print_result(body)
+            if body["state"] != "scored":
+                raise typer.Exit(1)
+    except ClientError as exc:
+        _fail(exc)
+
+
+def _wait_for(api: Api, submission_id: int, timeout_s: float = 3600) -> dict:
+    deadline = time.monotonic() + timeout_s
+    state = None
+    with console.status("waiting for the score…") as status:
+        while True:
+            body = api.get(f"/submissions/{submission_id}")
+            if body["state"] != state:
+                state = body["state"]
+                status.update(f"{state}…")
+            if state in TERMINAL or time.monotonic() > deadline:
+                return body
+            time.sleep(1.0)
+
+
+def _print_result(body: dict) -> None:
+    if body["state"] == "scored":
+        scores = ", ".join(f"{split}={value:.6g}" for split, value in body["scores"].items())
+        console.print(f"[green]scored[/green]: {scores}")
+    else:
+        _print_problems(body)
+
+
+def _print_problems(body: dict) -> None:
+    console.print(f"[red]{body['state']}[/red]")
+    for problem in body.get("problems", []):
+        console.print(f"  [bold]{problem['code']}[/bold]: {problem['message']}")
+        if problem.get("lines"):
+            pairs = list(zip(problem["lines"], problem.get("examples", []), strict=False))
+            console.print("    " + "; ".join(f"line {line}: {value!r}" for line, value in pairs))
+        elif problem.get("examples"):
+            console.print("    e.g. " + ", ".join(problem["examples"]))
+
+
+@app.command()
+def submissions(
+    scenario: Annotated[str, typer.Option("--scenario", "-c")],
+    stage: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Your team's submissions to a scenario."""
+    try:
+        rows = _api().get(f"/scenarios/{scenario}/submissions", stage=stage)
+    except ClientError as exc:
+        _fail(exc)
+    table = Table("id", "created", "state", "public", "final", "file")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["created_at"][:19],
+            row["state"],
+            _fmt(row["scores"].get("public")),
+            "✓" if row["is_final_selection"] else "",
+            row["original_name"],
+        )
+    console.print(table)
+
+
+@app.command()
+def leaderboard(
+    scenario: Annotated[str, typer.Option("--scenario", "-c")],
+    stage: Annotated[str, typer.Option()] = "",
+    private: Annotated[bool, typer.Option(help="Private (B) split, after the close")] = False,
+) -> None:
+    """Show a scenario's leaderboard."""
+    try:
+        board = _api().get(
+            f"/scenarios/{scenario}/leaderboard",
+            stage=stage,
+            split="private" if private else "public",
+        )
+    except ClientError as exc:
+        _fail(exc)
+    table = Table(
+        "#",
+        "team",
+        "country",
+        board["metric"],
+        "entries",
+        title=f"{board['scenario']} · {board['split']}",
+    )
+    for row in board["rows"]:
+        table.add_row(
+            str(row["rank"]),
+            row["team"],
+            row["province"] or row["country"],
+            _fmt(row["score"]),
+            str(row["entries"]),
+        )
+    console.print(table)
+
+
+def _fmt(value) -> str:
+    return "" if value is None else f"{value:.5g}"
+
+
+app.command("seed")(operator.seed)
+app.command("demo")(operator.demo)
+app.command("worker")(operator.worker)
+app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+    operator.manage
+)
+
+
+def main() -> None:
+    app()

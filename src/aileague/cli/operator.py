@@ -1,0 +1,208 @@
+"""Operator commands: they run on the server, with Django, and call services directly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err = Console(stderr=True)
+bundle_app = typer.Typer(
+    help="Import and export league bundles (league.yaml + files).", no_args_is_help=True
+)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aileague.settings")
+    import django
+
+    django.setup()
+
+
+@bundle_app.command("import")
+def bundle_import(
+    path: Annotated[Path, typer.Argument(help="A bundle folder or .zip")],
+    replace: Annotated[bool, typer.Option(help="Replace a league with the same slug")] = False,
+    check: Annotated[bool, typer.Option(help="Only validate; write nothing")] = False,
+) -> None:
+    """Import a league bundle: all of it, or nothing if anything is wrong."""
+    setup_django()
+    from aileague.competitions.bundle import BundleError, import_bundle, validate_bundle
+
+    if check:
+        problems = validate_bundle(path=path)
+        for problem in problems:
+            err.print(str(problem))
+        console.print(f"{len(problems)} problem(s) in {path}")
+        raise typer.Exit(1 if problems else 0)
+    try:
+        league = import_bundle(path=path, replace=replace)
+    except BundleError as exc:
+        err.print(f"[red]{len(exc.errors)} problem(s); nothing was imported:[/red]")
+        for problem in exc.errors:
+            err.print(f"  {problem}")
+        raise typer.Exit(1) from None
+    console.print(
+        f"imported league [bold]{league.slug}[/bold]: "
+        f"{league.tracks.count()} tracks, "
+        f"{sum(t.scenarios.count() for t in league.tracks.all())} scenarios"
+    )
+
+
+@bundle_app.command("export")
+def bundle_export(
+    league: Annotated[str, typer.Argument(help="League slug")],
+    out: Annotated[Path, typer.Argument(help="Output folder, or a path ending in .zip")],
+) -> None:
+    """Export a league as a bundle that `bundle import` reads back."""
+    setup_django()
+    from aileague.competitions.bundle import export_bundle
+    from aileague.competitions.models import League
+
+    league_obj = League.objects.filter(slug=league).first()
+    if league_obj is None:
+        err.print(f"[red]error[/red]: no league '{league}'")
+        raise typer.Exit(2)
+    console.print(f"wrote {export_bundle(league=league_obj, out=out)}")
+
+
+def seed(
+    teams: Annotated[int, typer.Option(help="Scale the league to this many teams")] = 0,
+    tracks: Annotated[int | None, typer.Option(help="Add generated tracks up to this many")] = None,
+    league: Annotated[str, typer.Option(help="League slug (default: the demo league)")] = "",
+) -> None:
+    """Seed the demo league; with --teams, scale it to a season's size for benchmarks."""
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from aileague.competitions.models import League
+    from aileague.demo import seed_demo, seed_teams
+
+    call_command("migrate", verbosity=0)
+    logins = seed_demo(bundle_dir=settings.VAR_DIR / "demo-bundle")
+    target = (
+        League.objects.get(slug=league)
+        if league
+        else League.objects.order_by("-created_at").first()
+    )
+    if teams:
+        started = time.perf_counter()
+        stats = seed_teams(league=target, teams=teams, tracks=tracks)
+        console.print(f"seeded {stats} in {time.perf_counter() - started:.1f} s")
+    _print_logins(logins)
+
+
+def _print_logins(logins) -> None:
+    table = Table("role", "email", "password", "note", title="Demo logins (demo data only)")
+    for login in logins:
+        table.add_row(login.role, login.email, login.password, login.note)
+    console.print(table)
+
+
+def _spawn(args: list[str], log: Path) -> subprocess.Popen:
+    handle = open(log, "ab")  # noqa: SIM115 - the child owns it for its lifetime
+    return subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def worker_command(concurrency: int, beat: bool) -> list[str]:
+    from django.conf import settings
+
+    args = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "aileague.celery",
+        "worker",
+        "--concurrency",
+        str(concurrency),
+        "--loglevel",
+        "INFO",
+        "-Q",
+        "aileague",
+        "--hostname",
+        f"aileague-{os.getpid()}@%h",
+    ]
+    if beat:
+        args += ["--beat", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")]
+    return args
+
+
+def worker(
+    concurrency: Annotated[int, typer.Option(help="Scoring processes")] = 2,
+    beat: Annotated[bool, typer.Option(help="Also run the periodic reaper")] = True,
+) -> None:
+    """Run a Celery worker that scores submissions (and, with --beat, re-queues lost ones)."""
+    setup_django()
+    os.execv(sys.executable, worker_command(concurrency, beat))
+
+
+def demo(
+    port: Annotated[int, typer.Option()] = 8000, host: Annotated[str, typer.Option()] = "127.0.0.1"
+) -> None:
+    """Migrate, seed the demo league, start a worker and the web server; Ctrl-C stops both."""
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from aileague.demo import seed_demo
+    from aileague.submissions.services import requeue_stale_submissions
+
+    console.print("migrating and seeding the demo league (first run takes a minute)…")
+    call_command("migrate", verbosity=0)
+    logins = seed_demo(bundle_dir=settings.VAR_DIR / "demo-bundle")
+    logs = settings.VAR_DIR / "logs"
+    logs.mkdir(exist_ok=True)
+    children = [
+        _spawn(worker_command(2, beat=True), logs / "worker.log"),
+        _spawn(
+            [sys.executable, "-m", "django", "runserver", f"{host}:{port}", "--noreload"],
+            logs / "web.log",
+        ),
+    ]
+    requeue_stale_submissions()
+    url = f"http://{host}:{port}/"
+    _print_logins(logins)
+    console.print(
+        f"\n[bold green]aileague is running at {url}[/bold green]  "
+        f"(admin: {url}admin/, API docs: {url}api/v1/docs)"
+    )
+    console.print(f"worker and web logs: {logs}; emails are printed in {logs / 'web.log'}")
+    console.print("Press Ctrl-C to stop.")
+    _wait(children)
+
+
+def _wait(children: list[subprocess.Popen]) -> None:
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        err.print("[red]a process stopped; see the logs[/red]")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+
+
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command, e.g. `aileague manage createsuperuser`."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["aileague manage", *ctx.args])

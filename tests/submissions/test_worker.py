@@ -1,0 +1,53 @@
+"""The real thing: a Celery worker process scores what the web process accepted."""
+
+import pytest
+
+from aileague.submissions import services
+from aileague.submissions.models import Score, Submission, SubmissionState
+from tests.conftest import wait_for
+from tests.factories import GOOD_PREDICTIONS, captain_of, make_entry, upload
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _state(submission_id: int) -> str:
+    return Submission.objects.get(pk=submission_id).state
+
+
+def test_worker_scores_an_accepted_submission(celery_worker_process):
+    entry, stage = make_entry()
+    submission = services.submit_predictions(
+        entry=entry,
+        stage=stage,
+        upload=upload(GOOD_PREDICTIONS),
+        filename="p.csv",
+        actor=captain_of(entry.team),
+    )
+    wait_for(lambda: _state(submission.pk) == SubmissionState.SCORED)
+    assert sorted(Score.objects.filter(submission=submission).values_list("split", "value")) == [
+        ("private", 1.0),
+        ("public", 1.0),
+    ]
+
+
+def test_a_lost_message_is_resent_by_the_reaper_and_scored(celery_worker_process, settings):
+    entry, stage = make_entry()
+    settings.AILEAGUE_INLINE_VALIDATION_MAX_BYTES = 0
+    submission = Submission.objects.create(
+        entry=entry,
+        stage=stage,
+        submitted_by=captain_of(entry.team),
+        file="",
+        original_name="p.csv",
+        size=0,
+        sha256="",
+        state=SubmissionState.QUEUED,
+    )
+    from aileague.submissions.storage import store_file
+
+    stored = store_file(upload(GOOD_PREDICTIONS), f"submissions/lost-{submission.pk}.csv")
+    Submission.objects.filter(pk=submission.pk).update(
+        file=stored.name, size=stored.size, sha256=stored.sha256
+    )
+    assert services.requeue_stale_submissions() == 1
+    wait_for(lambda: _state(submission.pk) == SubmissionState.SCORED)
