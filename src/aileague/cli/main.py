@@ -205,6 +205,15 @@ def _fmt(value) -> str:
     return "" if value is None else f"{value:.5g}"
 
 
+# Kaggle-style spellings, for people who know `kaggle competitions submit -c NAME -f FILE -m MSG`.
+competitions_app = typer.Typer(help="Kaggle-style aliases: list, submit, submissions, leaderboard.",
+                               no_args_is_help=True)
+competitions_app.command("list")(scenarios)
+competitions_app.command("submit")(submit)
+competitions_app.command("submissions")(submissions)
+competitions_app.command("leaderboard")(leaderboard)
+app.add_typer(competitions_app, name="competitions")
+
 app.command("seed")(operator.seed)
 app.command("demo")(operator.demo)
 app.command("worker")(operator.worker)
