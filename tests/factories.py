@@ -148,3 +148,52 @@ def captain_of(team: Team) -> User:
 
 def upload(text: str) -> io.BytesIO:
     return io.BytesIO(text.encode())
+
+
+# --- Helpers for the domain test battery (appended; the helpers above are unchanged). ---
+
+#: Four public then four private ids of REFERENCE_CSV; both splits have targets 1, 0, 1, 0.
+REFERENCE_IDS = ("001", "002", "003", "004", "005", "006", "007", "008")
+
+
+def predictions(public, private) -> str:
+    """A predictions file for REFERENCE_CSV: four public, then four private probabilities.
+
+    With targets 1, 0, 1, 0, ``[0.9, 0.1, 0.8, 0.2]`` has AUC 1.0, ``[0.6, 0.7, 0.8, 0.3]`` 0.75,
+    ``[0.2, 0.7, 0.6, 0.4]`` 0.25 and ``[0.1, 0.9, 0.2, 0.8]`` 0.0.
+    """
+    values = [*public, *private]
+    rows = "".join(f"{i},{v}\n" for i, v in zip(REFERENCE_IDS, values, strict=True))
+    return "id,prediction\n" + rows
+
+
+def submit(
+    entry: Entry,
+    stage: Stage,
+    text: str,
+    *,
+    actor: User | None = None,
+    now=None,
+    filename: str = "predictions.csv",
+):
+    """Submit ``text`` through the real service, as the captain unless ``actor`` is given."""
+    from aileague.submissions.services import submit_predictions
+
+    return submit_predictions(
+        entry=entry,
+        stage=stage,
+        upload=upload(text),
+        filename=filename,
+        actor=actor or captain_of(entry.team),
+        now=now,
+    )
+
+
+def submit_and_score(entry: Entry, stage: Stage, text: str, **kwargs):
+    """Submit, then score on this process as a worker would; returns the refreshed row."""
+    from aileague.submissions.services import score_submission
+
+    submission = submit(entry, stage, text, **kwargs)
+    score_submission(submission_id=submission.pk)
+    submission.refresh_from_db()
+    return submission

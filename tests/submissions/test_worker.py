@@ -43,7 +43,7 @@ def test_a_lost_message_is_resent_by_the_reaper_and_scored(celery_worker_process
         sha256="",
         state=SubmissionState.QUEUED,
     )
-    from aileague.submissions.storage import store_file
+    from aileague.common.storage import store_file
 
     stored = store_file(upload(GOOD_PREDICTIONS), f"submissions/lost-{submission.pk}.csv")
     Submission.objects.filter(pk=submission.pk).update(

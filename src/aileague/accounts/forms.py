@@ -13,9 +13,19 @@ from aileague.common.countries import COUNTRY_CHOICES
 
 # The league's own zones first, so that most people need not scroll through 600 names.
 COMMON_ZONES = [
-    "Asia/Shanghai", "Asia/Ho_Chi_Minh", "Asia/Bangkok", "Asia/Jakarta", "Asia/Kuala_Lumpur",
-    "Asia/Singapore", "Asia/Manila", "Asia/Vientiane", "Asia/Phnom_Penh", "Asia/Yangon",
-    "Asia/Brunei", "Asia/Dili", "UTC",
+    "Asia/Shanghai",
+    "Asia/Ho_Chi_Minh",
+    "Asia/Bangkok",
+    "Asia/Jakarta",
+    "Asia/Kuala_Lumpur",
+    "Asia/Singapore",
+    "Asia/Manila",
+    "Asia/Vientiane",
+    "Asia/Phnom_Penh",
+    "Asia/Yangon",
+    "Asia/Brunei",
+    "Asia/Dili",
+    "UTC",
 ]
 
 
@@ -37,7 +47,9 @@ class ProfileFields(forms.Form):
     country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     timezone = forms.ChoiceField(
-        label=_("Time zone"), choices=timezone_choices, initial="Asia/Shanghai",
+        label=_("Time zone"),
+        choices=timezone_choices,
+        initial="Asia/Shanghai",
         help_text=_("Times on this site are shown in this zone."),
     )
 
@@ -45,16 +57,26 @@ class ProfileFields(forms.Form):
 class SignUpForm(ProfileFields):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     password = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_again = forms.CharField(
-        label=_("Password again"), strip=False,
+        label=_("Password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    field_order = ["email", "password", "password_again", "real_name", "display_name",
-                   "country", "language", "timezone"]
+    field_order = [
+        "email",
+        "password",
+        "password_again",
+        "real_name",
+        "display_name",
+        "country",
+        "language",
+        "timezone",
+    ]
 
     def clean(self):
         data = super().clean()
@@ -78,6 +100,8 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Token name"), max_length=80, required=False,
+        label=_("Token name"),
+        max_length=80,
+        required=False,
         help_text=_("For example the machine or script that will use it."),
     )

@@ -36,7 +36,9 @@ def _remember_language(response, language: str):
     """Switch the interface to the account's language, as the language switcher would."""
     translation.activate(language)
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
@@ -50,9 +52,13 @@ def sign_up(request):
         data = form.cleaned_data
         try:
             user = services.sign_up(
-                email=data["email"], password=data["password"], real_name=data["real_name"],
-                display_name=data["display_name"], country=data["country"],
-                language=data["language"], timezone_name=data["timezone"],
+                email=data["email"],
+                password=data["password"],
+                real_name=data["real_name"],
+                display_name=data["display_name"],
+                country=data["country"],
+                language=data["language"],
+                timezone_name=data["timezone"],
             )
         except AileagueError as exc:
             form.add_error(SIGN_UP_ERROR_FIELDS.get(exc.code), exc.message)
@@ -85,7 +91,8 @@ def resend_verification(request):
     else:
         services.send_verification_email(user=request.user)
         messages.success(
-            request, _("We sent a new confirmation link to %(email)s.") % {"email": request.user.email}
+            request,
+            _("We sent a new confirmation link to %(email)s.") % {"email": request.user.email},
         )
     return redirect("accounts:profile")
 
@@ -128,7 +135,9 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
-        _token, secret = services.create_api_token(user=request.user, name=form.cleaned_data["name"])
+        _token, secret = services.create_api_token(
+            user=request.user, name=form.cleaned_data["name"]
+        )
         form = ApiTokenForm()
     context = {"form": form, "secret": secret, "tokens": api_tokens_of(request.user)}
     return render(request, "accounts/api_tokens.html", context)
@@ -142,5 +151,7 @@ def revoke_api_token(request, token_id: int):
     except AileagueError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The token is revoked; programs using it can no longer sign in."))
+        messages.success(
+            request, _("The token is revoked; programs using it can no longer sign in.")
+        )
     return redirect("accounts:api_tokens")

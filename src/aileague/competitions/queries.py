@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from aileague.accounts.models import Role, RoleGrant
-from aileague.accounts.queries import can_manage_scenario, is_organiser
+from aileague.accounts.queries import can_manage_scenario
 from aileague.common.errors import NotFound
 from aileague.competitions.models import League, Scenario, ScenarioStatus, Stage
 
@@ -14,11 +14,16 @@ from aileague.competitions.models import League, Scenario, ScenarioStatus, Stage
 def visible_scenarios(user) -> QuerySet[Scenario]:
     """Published scenarios, plus drafts the user manages."""
     queryset = Scenario.objects.select_related("track", "track__league", "owner")
-    if is_organiser(user):
+    if getattr(user, "is_superuser", False):
         return queryset
     visible = Q(status=ScenarioStatus.PUBLISHED)
     if getattr(user, "is_authenticated", False):
         grants = RoleGrant.objects.filter(user=user)
+        organiser = grants.filter(role=Role.ORGANISER)
+        if organiser.filter(league__isnull=True).exists():
+            return queryset
+        # An organiser of one league sees that league's drafts, not another league's.
+        visible |= Q(track__league__in=organiser.values("league"))
         visible |= Q(track__in=grants.filter(role=Role.TRACK_MANAGER).values("track"))
         visible |= Q(pk__in=grants.filter(role=Role.SCENARIO_OWNER).values("scenario"))
     return queryset.filter(visible)

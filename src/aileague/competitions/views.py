@@ -58,7 +58,6 @@ def scenario_detail(request, slug: str):
         # Teams the user captains in this league, for the "enter this scenario" form.
         "captain_teams": [] if entry else list(teams_captained_by(user, scenario.track.league)),
         "question_form": QuestionForm(),
-        "answer_form": AnswerForm(),
     }
     return render(request, "competitions/scenario.html", context)
 
@@ -79,7 +78,9 @@ def ask_question(request, slug: str):
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
-            services.ask_question(scenario=scenario, actor=request.user, text=form.cleaned_data["text"])
+            services.ask_question(
+                scenario=scenario, actor=request.user, text=form.cleaned_data["text"]
+            )
         except AileagueError as exc:
             messages.error(request, exc.message)
         else:
@@ -99,8 +100,9 @@ def answer_question(request, slug: str, question_id: int):
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_question(question=question, actor=request.user,
-                                     answer=form.cleaned_data["answer"])
+            services.answer_question(
+                question=question, actor=request.user, answer=form.cleaned_data["answer"]
+            )
         except AileagueError as exc:
             messages.error(request, exc.message)
         else:

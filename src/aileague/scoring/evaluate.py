@@ -6,6 +6,7 @@ The reference carries the public/private split, so one read of a submission yiel
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,7 +83,9 @@ def _read_reference(path: Path, schema: TaskSchema) -> Reference:
     target_text = table.column(schema.target_column).combine_chunks()
     target: np.ndarray | list[str]
     if schema.kind is TaskKind.TEXT:
-        target = target_text.to_pylist()
+        # Predictions are NFC-normalised before scoring; the reference must be too, or the same
+        # text in another normal form would not match itself.
+        target = [unicodedata.normalize("NFC", value) for value in target_text.to_pylist()]
     elif schema.kind is TaskKind.MULTICLASS_LABEL:
         target = _encode_labels(target_text, schema.labels)
         if np.isnan(target.astype(np.float64)).any():
@@ -154,8 +157,6 @@ def _read_predictions(text, schema: TaskSchema, reference: Reference):
 def _parse_values(raw: pa.Array, schema: TaskSchema):
     column = schema.prediction_column
     if schema.kind is TaskKind.TEXT:
-        import unicodedata
-
         return [unicodedata.normalize("NFC", value) for value in raw.to_pylist()], []
     if schema.kind is TaskKind.MULTICLASS_LABEL:
         codes = _encode_labels(raw, schema.labels)

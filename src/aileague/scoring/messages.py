@@ -91,6 +91,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
 
 SUPPORTED_LANGUAGES = ("en", "zh-hans")
 
+# Filled into not_utf8's {guess} when an alternative encoding decodes the file.
+ENCODING_GUESS = {
+    "en": "; it looks like {encoding}",
+    "zh-hans": "；看起来是 {encoding} 编码",
+}
+
 
 def render(code: str, params: dict[str, object], language: str = "en") -> str:
     texts = CATALOGUE.get(code)
@@ -99,4 +105,8 @@ def render(code: str, params: dict[str, object], language: str = "en") -> str:
     lang = language.lower()
     if lang not in texts:
         lang = "zh-hans" if lang.startswith("zh") else "en"
-    return texts[lang].format(**params)
+    values = dict(params)
+    if code == "not_utf8" and "encoding" in values:
+        encoding = values["encoding"]
+        values["guess"] = ENCODING_GUESS[lang].format(encoding=encoding) if encoding else ""
+    return texts[lang].format(**values)

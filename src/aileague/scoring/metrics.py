@@ -110,7 +110,9 @@ def f1_macro_score(y_true: np.ndarray, y_pred: np.ndarray, n_labels: int | None 
 
 
 def mean_squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """>>> mean_squared_error(np.array([1.0, 2.0]), np.array([2.0, 2.0]))
+    """Mean of the squared differences.
+
+    >>> mean_squared_error(np.array([1.0, 2.0]), np.array([2.0, 2.0]))
     0.5
     """
     diff = np.asarray(y_true, dtype=np.float64) - np.asarray(y_pred, dtype=np.float64)
@@ -118,14 +120,18 @@ def mean_squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 
 def root_mean_squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """>>> root_mean_squared_error(np.array([0.0, 0.0]), np.array([3.0, 4.0]))
+    """Square root of the mean squared error, in the target's unit.
+
+    >>> root_mean_squared_error(np.array([0.0, 0.0]), np.array([3.0, 4.0]))
     3.5355339059327378
     """
     return float(np.sqrt(mean_squared_error(y_true, y_pred)))
 
 
 def mean_absolute_error(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """>>> mean_absolute_error(np.array([1.0, 2.0]), np.array([2.0, 4.0]))
+    """Mean of the absolute differences.
+
+    >>> mean_absolute_error(np.array([1.0, 2.0]), np.array([2.0, 4.0]))
     1.5
     """
     diff = np.asarray(y_true, dtype=np.float64) - np.asarray(y_pred, dtype=np.float64)
@@ -150,7 +156,11 @@ def chrf_score(references: Sequence[str], hypotheses: Sequence[str], word_order:
 def chrf_signature(word_order: int = 0) -> str:
     from sacrebleu.metrics import CHRF
 
-    return str(CHRF(word_order=word_order).get_signature())
+    metric = CHRF(word_order=word_order)
+    # sacrebleu learns the number of references while scoring; ours is always one, and without
+    # it get_signature() raises.
+    metric.num_refs = 1
+    return str(metric.get_signature())
 
 
 _BINARY = frozenset({TaskKind.BINARY_PROBABILITY})

@@ -45,16 +45,17 @@ def check_utf8(path: Path) -> Problem | None:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 bad = offset + exc.start
-                return Problem("not_utf8", {"offset": bad, "guess": _guess_encoding(path)})
+                return Problem("not_utf8", {"offset": bad, "encoding": _guess_encoding(path)})
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return Problem("not_utf8", {"offset": offset, "guess": _guess_encoding(path)})
+            return Problem("not_utf8", {"offset": offset, "encoding": _guess_encoding(path)})
     return None
 
 
 def _guess_encoding(path: Path) -> str:
+    """The first alternative encoding that decodes the start of the file, or ''."""
     with open(path, "rb") as handle:
         sample = handle.read(64 * 1024)
     for encoding in _ALTERNATIVE_ENCODINGS[:-1]:
@@ -62,7 +63,7 @@ def _guess_encoding(path: Path) -> str:
             sample.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return f"; it looks like {encoding.upper()}"
+        return encoding.upper()
     return ""
 
 
@@ -93,6 +94,18 @@ def read_csv_as_text(path: Path) -> TextTable:
         raise InvalidSubmission(
             [Problem("duplicate_column", {"column": name}) for name in duplicates]
         )
+    table, ragged = _read_table(path, header, use_threads=True)
+    if any(row.line is None for row in ragged):
+        # Threaded parsing does not know line numbers; a ragged file is rare and refused anyway,
+        # so read it again on one thread to tell the participant where the bad rows are.
+        table, ragged = _read_table(path, header, use_threads=False)
+    ragged.sort(key=lambda row: row.line)
+    return TextTable(table=table, ragged_rows=ragged, expected_fields=len(header))
+
+
+def _read_table(
+    path: Path, header: list[str], *, use_threads: bool
+) -> tuple[pa.Table, list[RaggedRow]]:
     ragged: list[RaggedRow] = []
 
     def on_invalid_row(row: pacsv.InvalidRow) -> str:
@@ -102,7 +115,7 @@ def read_csv_as_text(path: Path) -> TextTable:
     try:
         table = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=8 << 20),
+            read_options=pacsv.ReadOptions(use_threads=use_threads, block_size=8 << 20),
             parse_options=pacsv.ParseOptions(
                 invalid_row_handler=on_invalid_row, newlines_in_values=False
             ),
@@ -113,8 +126,18 @@ def read_csv_as_text(path: Path) -> TextTable:
             ),
         )
     except pa.ArrowInvalid as exc:
+        if not _has_line_break(path):
+            # A header without a final newline: pyarrow cannot parse it, but it means no rows.
+            return pa.table({name: pa.array([], pa.string()) for name in header}), []
         raise InvalidSubmission(
             [Problem("unreadable", {"reason": str(exc).splitlines()[0]})]
         ) from None
-    ragged.sort(key=lambda row: row.line)
-    return TextTable(table=table, ragged_rows=ragged, expected_fields=len(header))
+    return table, ragged
+
+
+def _has_line_break(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if b"\n" in chunk or b"\r" in chunk:
+                return True
+    return False

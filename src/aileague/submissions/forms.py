@@ -10,7 +10,9 @@ class UploadForm(forms.Form):
         help_text=_("A CSV file with a header row and one row per id, like the sample submission."),
     )
     description = forms.CharField(
-        label=_("Description"), max_length=500, required=False,
+        label=_("Description"),
+        max_length=500,
+        required=False,
         help_text=_("A note for your team: model, features, anything you want to remember."),
     )
 

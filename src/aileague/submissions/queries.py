@@ -33,6 +33,7 @@ class QuotaStatus:
     total_used: int
     total_left: int
     running: int
+    running_left: int
     resets_at: datetime
 
     @property
@@ -41,6 +42,8 @@ class QuotaStatus:
             return "total"
         if self.daily_left <= 0:
             return "daily"
+        if self.running_left <= 0:
+            return "running"
         return None
 
     def as_dict(self) -> dict:
@@ -67,13 +70,13 @@ def quota_status(*, entry: Entry, stage: Stage, now: datetime | None = None) -> 
         today=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
         running=Count("pk", filter=Q(state__in=[SubmissionState.QUEUED, SubmissionState.SCORING])),
     )
-    running_blocks = counts["running"] >= stage.max_running
     return QuotaStatus(
         daily_used=counts["today"],
-        daily_left=max(0, stage.daily_quota - counts["today"]) if not running_blocks else 0,
+        daily_left=max(0, stage.daily_quota - counts["today"]),
         total_used=counts["total"],
         total_left=max(0, stage.total_quota - counts["total"]),
         running=counts["running"],
+        running_left=max(0, stage.max_running - counts["running"]),
         resets_at=end,
     )
 

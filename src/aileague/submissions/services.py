@@ -30,7 +30,7 @@ from aileague.common.errors import (
 from aileague.competitions.models import EvaluationMode, Stage
 from aileague.scoring import InvalidSubmission, TaskSchema, evaluate_file
 from aileague.scoring.evaluate import ReferenceError
-from aileague.submissions import storage
+from aileague.common import storage
 from aileague.submissions.models import Score, Submission, SubmissionState
 from aileague.submissions.queries import quota_status
 from aileague.teams.models import Entry
@@ -112,6 +112,10 @@ def submit_predictions(
                 finished_at=now if problems else None,
                 enqueued_at=None if problems else now,
             )
+            # created_at is auto_now_add, but quotas and ranking ties count by the moment of
+            # acceptance, which is ``now``: the quota was checked for ``now``'s day.
+            Submission.objects.filter(pk=submission.pk).update(created_at=now)
+            submission.created_at = now
             record_audit(
                 actor=actor,
                 action="submission.create",
@@ -275,9 +279,22 @@ def requeue_stale_submissions(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     stale_queue = now - timedelta(seconds=settings.AILEAGUE_REQUEUE_AFTER_S)
     stale_lease = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    Submission.objects.filter(state=SubmissionState.SCORING, started_at__lt=stale_lease).update(
-        state=SubmissionState.QUEUED, enqueued_at=None
-    )
+    for submission in Submission.objects.filter(
+        state=SubmissionState.SCORING, started_at__lt=stale_lease
+    ):
+        with transaction.atomic():
+            # Guarded like the claim: a worker may have finished or re-claimed it meanwhile.
+            reclaimed = Submission.objects.filter(
+                pk=submission.pk, state=SubmissionState.SCORING, started_at__lt=stale_lease
+            ).update(state=SubmissionState.QUEUED, enqueued_at=None)
+            if reclaimed:
+                record_audit(
+                    actor=None,
+                    action="submission.requeue",
+                    target=submission,
+                    before={"state": SubmissionState.SCORING},
+                    after={"state": SubmissionState.QUEUED},
+                )
     lost = list(
         Submission.objects.filter(state=SubmissionState.QUEUED)
         .exclude(enqueued_at__gte=stale_queue)

@@ -9,6 +9,9 @@ urlpatterns = [
     path("<slug:slug>/<slug:stage_slug>/", views.upload, name="upload"),
     path("<slug:slug>/<slug:stage_slug>/status/", views.status, name="status"),
     path("<slug:slug>/<slug:stage_slug>/leaderboard/", views.leaderboard, name="leaderboard"),
-    path("<slug:slug>/<slug:stage_slug>/leaderboard.csv", views.leaderboard_csv,
-         name="leaderboard_csv"),
+    path(
+        "<slug:slug>/<slug:stage_slug>/leaderboard.csv",
+        views.leaderboard_csv,
+        name="leaderboard_csv",
+    ),
 ]

@@ -46,13 +46,15 @@ def _submission_rows(request, entry, stage):
     rows = []
     for submission in queries.submissions_of_entry(entry=entry, stage=stage):
         scores = queries.visible_scores(submission, request.user)
-        rows.append({
-            "submission": submission,
-            "public": scores.get(ScoreSplit.PUBLIC),
-            "private": scores.get(ScoreSplit.PRIVATE),
-            "pending": submission.state in PENDING_STATES,
-            "can_select": can_change_finals and submission.state == SubmissionState.SCORED,
-        })
+        rows.append(
+            {
+                "submission": submission,
+                "public": scores.get(ScoreSplit.PUBLIC),
+                "private": scores.get(ScoreSplit.PRIVATE),
+                "pending": submission.state in PENDING_STATES,
+                "can_select": can_change_finals and submission.state == SubmissionState.SCORED,
+            }
+        )
     return rows
 
 
@@ -76,15 +78,24 @@ def upload(request, slug: str, stage_slug: str):
         upload_file = form.cleaned_data["file"]
         try:
             submission = services.submit_predictions(
-                entry=entry, stage=stage, upload=upload_file, filename=upload_file.name,
-                actor=request.user, description=form.cleaned_data["description"],
+                entry=entry,
+                stage=stage,
+                upload=upload_file,
+                filename=upload_file.name,
+                actor=request.user,
+                description=form.cleaned_data["description"],
             )
         except AileagueError as exc:
             form.add_error("file", exc.message)
         else:
             if submission.state == SubmissionState.INVALID:
-                messages.error(request, _("Your file has problems, listed below. Fix them and "
-                                          "upload it again: it did not count against your quota."))
+                messages.error(
+                    request,
+                    _(
+                        "Your file has problems, listed below. Fix them and "
+                        "upload it again: it did not count against your quota."
+                    ),
+                )
             else:
                 messages.success(request, _("Your file is accepted and queued for scoring."))
             return redirect("submissions:upload", slug=scenario.slug, stage_slug=stage.slug)
@@ -107,17 +118,20 @@ def status(request, slug: str, stage_slug: str):
             "state": row["submission"].state,
             "state_label": row["submission"].get_state_display(),
             "public_score": row["public"],
-            "html": render_to_string("submissions/_submission.html",
-                                     {**context, "row": row}, request=request),
+            "html": render_to_string(
+                "submissions/_submission.html", {**context, "row": row}, request=request
+            ),
         }
         for row in context["rows"]
     ]
-    return JsonResponse({
-        "pending": any(row["pending"] for row in context["rows"]),
-        "submissions": submissions,
-        "quota": context["quota"].as_dict(),
-        "quota_html": render_to_string("submissions/_quota.html", context, request=request),
-    })
+    return JsonResponse(
+        {
+            "pending": any(row["pending"] for row in context["rows"]),
+            "submissions": submissions,
+            "quota": context["quota"].as_dict(),
+            "quota_html": render_to_string("submissions/_quota.html", context, request=request),
+        }
+    )
 
 
 @login_required
@@ -132,19 +146,25 @@ def select_final(request, submission_id: int):
         messages.error(request, exc.message)
     else:
         if selected:
-            messages.success(request, _("Submission %(id)s is selected as final.") % {"id": submission.pk})
+            messages.success(
+                request, _("Submission %(id)s is selected as final.") % {"id": submission.pk}
+            )
         else:
-            messages.success(request, _("Submission %(id)s is no longer selected.") % {"id": submission.pk})
-    return redirect("submissions:upload", slug=submission.stage.scenario.slug,
-                    stage_slug=submission.stage.slug)
+            messages.success(
+                request, _("Submission %(id)s is no longer selected.") % {"id": submission.pk}
+            )
+    return redirect(
+        "submissions:upload", slug=submission.stage.scenario.slug, stage_slug=submission.stage.slug
+    )
 
 
 @login_required
 def download(request, uuid):
     """A submitted file, for its team (and the scenario's managers) only."""
     submission = _submission_or_404(str(uuid), request.user)
-    return FileResponse(submission.file.open("rb"), as_attachment=True,
-                        filename=submission.original_name)
+    return FileResponse(
+        submission.file.open("rb"), as_attachment=True, filename=submission.original_name
+    )
 
 
 def _submission_or_404(submission_id, user):
@@ -185,8 +205,18 @@ class _Echo:
         return value
 
 
-CSV_COLUMNS = ["rank", "team", "country", "province", "joint", "score", "metric",
-               "scored_submissions", "counting_submission_at", "last_submission_at"]
+CSV_COLUMNS = [
+    "rank",
+    "team",
+    "country",
+    "province",
+    "joint",
+    "score",
+    "metric",
+    "scored_submissions",
+    "counting_submission_at",
+    "last_submission_at",
+]
 
 
 def leaderboard_csv(request, slug: str, stage_slug: str):
@@ -206,14 +236,24 @@ def leaderboard_csv(request, slug: str, stage_slug: str):
         yield writer.writerow(CSV_COLUMNS)
         for row in rows:
             last_at = last.get(row.team_id)
-            yield writer.writerow([
-                row.rank, row.team_name, row.country, row.province, int(row.is_joint),
-                repr(row.score), scenario.metric, row.entries, row.submitted_at.isoformat(),
-                last_at.isoformat() if last_at else "",
-            ])
+            yield writer.writerow(
+                [
+                    row.rank,
+                    row.team_name,
+                    row.country,
+                    row.province,
+                    int(row.is_joint),
+                    repr(row.score),
+                    scenario.metric,
+                    row.entries,
+                    row.submitted_at.isoformat(),
+                    last_at.isoformat() if last_at else "",
+                ]
+            )
 
     filename = f"leaderboard-{scenario.slug}-{stage.slug}-{split}.csv"
     return StreamingHttpResponse(
-        lines(), content_type="text/csv; charset=utf-8",
+        lines(),
+        content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -10,20 +10,26 @@ from aileague.teams.models import MemberRole, TeamOrganisationType
 
 
 class TeamForm(forms.Form):
-    league = forms.ModelChoiceField(label=_("League"), queryset=League.objects.all(), empty_label=None)
+    league = forms.ModelChoiceField(
+        label=_("League"), queryset=League.objects.all(), empty_label=None
+    )
     name = forms.CharField(label=_("Team name"), max_length=120)
     country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES, initial="CN")
     province = forms.ChoiceField(
-        label=_("Chinese province"), required=False,
+        label=_("Chinese province"),
+        required=False,
         choices=[("", _("— choose —")), *PROVINCE_CHOICES],
         help_text=_("Required for teams based in China."),
     )
     organisation_type = forms.ChoiceField(
         label=_("Organisation type"), choices=TeamOrganisationType.choices
     )
-    organisation_name = forms.CharField(label=_("Organisation name"), max_length=200, required=False)
+    organisation_name = forms.CharField(
+        label=_("Organisation name"), max_length=200, required=False
+    )
     is_joint = forms.BooleanField(
-        label=_("Joint China–ASEAN team"), required=False,
+        label=_("Joint China–ASEAN team"),
+        required=False,
         help_text=_("The team has members based in China and in an ASEAN country."),
     )
 
@@ -32,8 +38,10 @@ class AddMemberForm(forms.Form):
     email = forms.EmailField(label=_("Email address of the new member"))
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=[(MemberRole.MEMBER.value, MemberRole.MEMBER.label),
-                 (MemberRole.ADVISOR.value, MemberRole.ADVISOR.label)],
+        choices=[
+            (MemberRole.MEMBER.value, MemberRole.MEMBER.label),
+            (MemberRole.ADVISOR.value, MemberRole.ADVISOR.label),
+        ],
         initial=MemberRole.MEMBER,
     )
 

@@ -34,6 +34,8 @@ def teams_captained_by(user, league=None):
     """Teams the user captains (only a captain enters a team or adds members)."""
     from aileague.teams.models import MemberRole
 
+    if not getattr(user, "is_authenticated", False):
+        return Team.objects.none()
     return teams_of(user, league).filter(
         memberships__user=user, memberships__role=MemberRole.CAPTAIN
     )

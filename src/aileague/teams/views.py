@@ -35,8 +35,10 @@ def _team_or_404(team_id: int, user):
 
 @login_required
 def my_teams(request):
-    teams = queries.teams_of(request.user).select_related("league").prefetch_related(
-        "memberships__user", "entries__scenario"
+    teams = (
+        queries.teams_of(request.user)
+        .select_related("league")
+        .prefetch_related("memberships__user", "entries__scenario")
     )
     return render(request, "teams/my_teams.html", {"teams": teams})
 
@@ -48,17 +50,21 @@ def create_team(request):
         data = form.cleaned_data
         try:
             team = services.create_team(
-                league=data["league"], name=data["name"], captain=request.user,
+                league=data["league"],
+                name=data["name"],
+                captain=request.user,
                 country=data["country"],
                 province=data["province"],
                 organisation_type=data["organisation_type"],
-                organisation_name=data["organisation_name"], is_joint=data["is_joint"],
+                organisation_name=data["organisation_name"],
+                is_joint=data["is_joint"],
             )
         except AileagueError as exc:
             form.add_error(TEAM_ERROR_FIELDS.get(exc.code), exc.message)
         else:
-            messages.success(request, _("Team “%(name)s” is created; you are its captain.")
-                             % {"name": team.name})
+            messages.success(
+                request, _("Team “%(name)s” is created; you are its captain.") % {"name": team.name}
+            )
             return redirect("teams:detail", team_id=team.pk)
     return render(request, "teams/create.html", {"form": form})
 
@@ -86,8 +92,9 @@ def add_member(request, team_id: int):
     form = AddMemberForm(request.POST)
     if form.is_valid():
         try:
-            services.add_member(team=team, user=form.user, role=form.cleaned_data["role"],
-                                actor=request.user)
+            services.add_member(
+                team=team, user=form.user, role=form.cleaned_data["role"], actor=request.user
+            )
         except AileagueError as exc:
             messages.error(request, exc.message)
         else:
@@ -115,6 +122,8 @@ def enter_scenario(request, slug: str):
     except AileagueError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Team “%(team)s” is entered in this scenario. Good luck!")
-                         % {"team": team.name})
+        messages.success(
+            request,
+            _("Team “%(team)s” is entered in this scenario. Good luck!") % {"team": team.name},
+        )
     return redirect("competitions:scenario", slug=scenario.slug)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
 
 from aileague.common.countries import CHINESE_PROVINCES, COUNTRIES
 from aileague.common.i18n import pick as pick_text
@@ -20,6 +21,17 @@ from aileague.scoring.messages import render as render_problem
 register = template.Library()
 
 _MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+METRIC_LABELS = {
+    "roc_auc": _("ROC AUC"),
+    "log_loss": _("Log loss"),
+    "accuracy": _("Accuracy"),
+    "f1_macro": _("Macro F1"),
+    "rmse": _("Root mean squared error"),
+    "mse": _("Mean squared error"),
+    "mae": _("Mean absolute error"),
+    "chrf": _("chrF"),
+}
 
 
 @register.filter
@@ -95,3 +107,17 @@ def league_name() -> str:
 
     league = leagues_with_tracks().first()
     return str(league) if league else "aileague"
+
+
+@register.filter
+def metric_label(name: str) -> str:
+    return str(METRIC_LABELS.get(name, name))
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language code (``vi``, ``zh-hans``) as a name in the viewer's language."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code

@@ -90,11 +90,11 @@ def _extract_zip(archive: Path, target: Path) -> list[BundleProblem]:
                     destination.parent.mkdir(parents=True, exist_ok=True)
                     with zipped.open(info) as source, open(destination, "wb") as out:
                         shutil.copyfileobj(source, out)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
         problems.append(
-            BundleProblem(archive.name, "", _("cannot be read as a zip: %(reason)s") % {
-                "reason": exc,
-            })
+            BundleProblem(
+                archive.name, "", _("cannot be read as a zip: %(reason)s") % {"reason": exc}
+            )
         )
     return problems
 

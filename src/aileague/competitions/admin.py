@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from aileague.competitions.models import DataFile, League, Question, Scenario, Stage, Track
+
+
+class TrackInline(admin.TabularInline):
+    model = Track
+    extra = 0
+
+
+@admin.register(League)
+class LeagueAdmin(admin.ModelAdmin):
+    list_display = ["slug", "__str__", "season", "timezone"]
+    search_fields = ["slug"]
+    inlines = [TrackInline]
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ["slug", "__str__", "league", "position"]
+    list_filter = ["league"]
+    search_fields = ["slug"]
+
+
+class StageInline(admin.StackedInline):
+    model = Stage
+    extra = 0
+
+
+class DataFileInline(admin.TabularInline):
+    model = DataFile
+    extra = 0
+    readonly_fields = ["size", "sha256"]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(admin.ModelAdmin):
+    list_display = ["slug", "__str__", "track", "owner", "status", "metric"]
+    list_filter = ["status", "track__league", "track", "metric"]
+    search_fields = ["slug", "owner__name"]
+    inlines = [StageInline, DataFileInline]
+
+
+@admin.register(Stage)
+class StageAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "opens_at",
+        "closes_at",
+        "evaluation_mode",
+        "daily_quota",
+        "scorer_version",
+    ]
+    list_filter = ["evaluation_mode", "scenario__track"]
+    search_fields = ["slug", "scenario__slug"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["scenario", "text", "asked_by", "asked_at", "answered_at"]
+    list_filter = ["scenario"]

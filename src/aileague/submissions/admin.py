@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from aileague.submissions.models import Score, Submission
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+    readonly_fields = ["split", "value", "metric", "scorer_version", "signature", "created_at"]
+    can_delete = False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Read-only: submissions change state only through the services (and the audit log)."""
+
+    list_display = ["pk", "entry", "stage", "state", "created_at", "finished_at", "attempts"]
+    list_filter = ["state", "stage__scenario__track", "stage__scenario"]
+    search_fields = ["uuid", "sha256", "entry__team__name"]
+    readonly_fields = [f.name for f in Submission._meta.fields]
+    inlines = [ScoreInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,105 @@
+"""One read of a predictions file scores it on every split of the reference, for every kind."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+
+from aileague.scoring import TaskSchema, evaluate_file
+from aileague.scoring.metrics import chrf_signature
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def run(tmp_path, task: dict, reference: str, predictions: str):
+    return evaluate_file(
+        write(tmp_path / "predictions.csv", predictions),
+        write(tmp_path / "reference.csv", reference),
+        TaskSchema.from_dict(task),
+    )
+
+
+def test_binary_file_is_scored_on_the_public_and_the_private_split(tmp_path):
+    evaluation = run(
+        tmp_path,
+        {"kind": "binary_probability", "metric": "roc_auc"},
+        "id,target,split\n1,1,public\n2,0,public\n3,1,private\n4,0,private\n5,1,private\n",
+        "id,prediction\n1,0.9\n2,0.1\n3,0.2\n4,0.5\n5,0.7\n",
+    )
+    assert evaluation.scores == {"public": 1.0, "private": 0.5}
+    assert (evaluation.metric, evaluation.scorer_version, evaluation.signature) == (
+        "roc_auc",
+        "1",
+        "roc_auc|scorer:1",
+    )
+    assert evaluation.rows == 5
+
+
+def test_reference_with_only_a_public_split_gives_only_a_public_score(tmp_path):
+    evaluation = run(
+        tmp_path,
+        {"kind": "binary_probability", "metric": "log_loss"},
+        "id,target,split\n1,1,public\n2,0,public\n",
+        "id,prediction\n1,1\n2,0\n",
+    )
+    assert list(evaluation.scores) == ["public"]
+
+
+def test_regression_file_is_scored_with_rmse_per_split(tmp_path):
+    evaluation = run(
+        tmp_path,
+        {"kind": "regression", "metric": "rmse"},
+        "id,target,split\na,1.0,public\nb,2.0,public\nc,3.0,private\n",
+        "id,prediction\na,1.5\nb,2.5\nc,1\n",
+    )
+    assert evaluation.scores == {"public": 0.5, "private": 2.0}
+
+
+def test_multiclass_file_is_scored_with_macro_f1_over_present_labels(tmp_path):
+    evaluation = run(
+        tmp_path,
+        {"kind": "multiclass_label", "metric": "f1_macro", "labels": ["cat", "dog", "eel"]},
+        "id,target,split\n1,cat,public\n2,dog,public\n3,eel,private\n4,cat,private\n",
+        "id,prediction\n1,cat\n2,dog\n3,eel\n4,dog\n",
+    )
+    # Private: eel is right (F1 1), cat is missed (0), dog is wrongly predicted (0).
+    assert evaluation.scores == {"public": 1.0, "private": 1 / 3}
+
+
+def test_text_file_is_scored_with_chrf_and_the_sacrebleu_signature(tmp_path):
+    evaluation = run(
+        tmp_path,
+        {"kind": "text", "metric": "chrf", "language": "th"},
+        "id,target,split\n1,สวัสดีครับ,public\n2,你好世界,private\n",
+        "id,prediction\n1,สวัสดีครับ\n2,你好世界\n",
+    )
+    assert evaluation.scores == {"public": 100.0, "private": 100.0}
+    assert evaluation.signature == chrf_signature()
+
+
+def test_text_in_another_unicode_normal_form_still_matches_itself(tmp_path):
+    # Vietnamese typed on some keyboards arrives decomposed (NFD); both sides are normalised.
+    decomposed = unicodedata.normalize("NFD", "Tiếng Việt")
+    composed = unicodedata.normalize("NFC", "Tiếng Việt")
+    evaluation = run(
+        tmp_path,
+        {"kind": "text", "metric": "chrf"},
+        f"id,target,split\n1,{decomposed},public\n2,{composed},private\n",
+        f"id,prediction\n1,{decomposed}\n2,{decomposed}\n",
+    )
+    assert evaluation.scores == {"public": 100.0, "private": 100.0}
+
+
+def test_an_edited_reference_is_read_again(tmp_path):
+    task = {"kind": "binary_probability", "metric": "roc_auc"}
+    predictions = "id,prediction\n1,0.9\n2,0.1\n"
+    first = run(tmp_path, task, "id,target,split\n1,1,public\n2,0,public\n", predictions)
+    reference = write(tmp_path / "reference.csv", "id,target,split\n1,0,public\n2,1,public\n")
+    stat = reference.stat()
+    os.utime(reference, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    second = evaluate_file(tmp_path / "predictions.csv", reference, TaskSchema.from_dict(task))
+    assert (first.scores, second.scores) == ({"public": 1.0}, {"public": 0.0})

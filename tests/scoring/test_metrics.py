@@ -1,0 +1,334 @@
+"""Every metric agrees with its reference library, and the whole registry obeys common laws.
+
+Parity runs on generated data (hypothesis); the laws (row order does not matter, a perfect
+prediction reaches the optimum, values stay within the bounds) run over every registered metric,
+so a new metric is checked the day it is added.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from sacrebleu.metrics import CHRF
+from sklearn import metrics as sk
+
+from aileague.scoring import evaluate, messages, metrics, ranking, readers, schema, validation
+from aileague.scoring.metrics import METRICS, get_metric
+from aileague.scoring.schema import TaskKind
+
+TOLERANCE = 1e-9
+FEW = settings(max_examples=60, deadline=None, database=None)
+
+# Ties are common in real scores (rounded probabilities), so half the values come from a grid.
+GRID = st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0])
+PROBABILITY = st.one_of(GRID, st.floats(0.0, 1.0, allow_nan=False))
+REAL = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+# Latin with diacritics, Vietnamese, Thai, Chinese and spaces: the league's languages.
+TEXT = st.text(alphabet="abc xyzếệộ สวัสดี你好世界", min_size=1, max_size=30).filter(str.strip)
+
+
+def close(ours: float, reference: float) -> bool:
+    return math.isclose(ours, reference, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+
+
+@st.composite
+def binary_cases(draw, *, ties: bool = True):
+    """A 0/1 target with both classes, and scores in [0, 1]."""
+    size = draw(st.integers(2, 60))
+    y_true = draw(hnp.arrays(np.int64, size, elements=st.integers(0, 1)))
+    y_true[draw(st.integers(0, size - 1))] = 0
+    y_true[(np.flatnonzero(y_true == 0)[0] + 1) % size] = 1
+    elements = PROBABILITY if ties else st.floats(0.0, 1.0, allow_nan=False)
+    y_score = draw(hnp.arrays(np.float64, size, elements=elements))
+    return y_true, y_score
+
+
+@st.composite
+def label_cases(draw):
+    """Integer label codes 0..n_labels-1 (some labels may be absent from both arrays)."""
+    n_labels = draw(st.integers(2, 6))
+    size = draw(st.integers(1, 60))
+    codes = st.integers(0, n_labels - 1)
+    y_true = draw(hnp.arrays(np.int64, size, elements=codes))
+    y_pred = draw(hnp.arrays(np.int64, size, elements=codes))
+    return y_true, y_pred, n_labels
+
+
+@st.composite
+def regression_cases(draw):
+    size = draw(st.integers(1, 60))
+    return (
+        draw(hnp.arrays(np.float64, size, elements=REAL)),
+        draw(hnp.arrays(np.float64, size, elements=REAL)),
+    )
+
+
+@st.composite
+def text_cases(draw):
+    size = draw(st.integers(1, 8))
+    return draw(st.lists(TEXT, min_size=size, max_size=size)), draw(
+        st.lists(TEXT, min_size=size, max_size=size)
+    )
+
+
+def cases_for(kind: TaskKind):
+    """(y_true, y_pred) pairs for a metric of this kind."""
+    if kind is TaskKind.BINARY_PROBABILITY:
+        return binary_cases()
+    if kind is TaskKind.MULTICLASS_LABEL:
+        return label_cases().map(lambda case: case[:2])
+    if kind is TaskKind.REGRESSION:
+        return regression_cases()
+    return text_cases()
+
+
+def kind_of(name: str) -> TaskKind:
+    (kind,) = METRICS[name].kinds
+    return kind
+
+
+def perfect(y_true):
+    """The prediction that equals the truth, in the type each kind predicts."""
+    return list(y_true) if isinstance(y_true, list) else y_true.copy()
+
+
+# --- Parity with the reference libraries -------------------------------------------------------
+
+
+@FEW
+@given(binary_cases())
+def test_roc_auc_equals_sklearn_with_tied_scores(case):
+    y_true, y_score = case
+    assert close(metrics.roc_auc_score(y_true, y_score), sk.roc_auc_score(y_true, y_score))
+
+
+def test_roc_auc_counts_a_tie_between_classes_as_one_half():
+    y_true = np.array([0, 1, 0, 1])
+    y_score = np.array([0.5, 0.5, 0.2, 0.9])
+    assert metrics.roc_auc_score(y_true, y_score) == 0.875
+    assert sk.roc_auc_score(y_true, y_score) == 0.875
+
+
+def test_roc_auc_of_constant_scores_is_one_half():
+    assert metrics.roc_auc_score(np.array([0, 1, 1, 0]), np.full(4, 0.3)) == 0.5
+
+
+def test_roc_auc_refuses_a_reference_with_one_class():
+    with pytest.raises(ValueError, match="both classes"):
+        metrics.roc_auc_score(np.array([1, 1]), np.array([0.2, 0.8]))
+
+
+@FEW
+@given(binary_cases())
+def test_log_loss_equals_sklearn_including_clipped_zero_and_one(case):
+    y_true, y_prob = case
+    assert close(metrics.log_loss(y_true, y_prob), sk.log_loss(y_true, y_prob, labels=[0, 1]))
+
+
+@FEW
+@given(label_cases())
+def test_accuracy_equals_sklearn(case):
+    y_true, y_pred, _ = case
+    assert close(metrics.accuracy_score(y_true, y_pred), sk.accuracy_score(y_true, y_pred))
+
+
+@FEW
+@given(label_cases())
+def test_f1_macro_equals_sklearn_over_the_labels_present_in_truth_or_prediction(case):
+    y_true, y_pred, n_labels = case
+    present = np.union1d(y_true, y_pred)
+    expected = sk.f1_score(y_true, y_pred, labels=present, average="macro", zero_division=0.0)
+    assert close(metrics.f1_macro_score(y_true, y_pred, n_labels=n_labels), expected)
+    # n_labels only sizes the count arrays: inferring it gives the same value.
+    assert metrics.f1_macro_score(y_true, y_pred) == metrics.f1_macro_score(
+        y_true, y_pred, n_labels=n_labels
+    )
+
+
+def test_f1_macro_leaves_out_a_label_nobody_used():
+    # Label 2 is in neither array: it is left out, as scikit-learn does by default.
+    y_true = np.array([0, 0, 1, 1])
+    y_pred = np.array([0, 1, 1, 1])
+    assert metrics.f1_macro_score(y_true, y_pred, n_labels=3) == 0.7333333333333334
+    assert sk.f1_score(y_true, y_pred, average="macro") == 0.7333333333333334
+    # Counting it as a zero would punish every team for a label the test set does not contain.
+    all_labels = sk.f1_score(y_true, y_pred, labels=[0, 1, 2], average="macro", zero_division=0.0)
+    assert all_labels == pytest.approx(0.4888888888888889, abs=1e-15)
+
+
+def test_f1_macro_counts_a_label_only_predicted_as_zero():
+    # Label 2 is predicted once but never true: it is present, with F1 0.
+    y_true = np.array([0, 1, 1])
+    y_pred = np.array([0, 1, 2])
+    assert metrics.f1_macro_score(y_true, y_pred, n_labels=3) == pytest.approx(
+        (1.0 + 2 / 3 + 0.0) / 3, abs=1e-15
+    )
+
+
+@FEW
+@given(regression_cases())
+def test_rmse_equals_sklearn(case):
+    y_true, y_pred = case
+    expected = sk.root_mean_squared_error(y_true, y_pred)
+    assert close(metrics.root_mean_squared_error(y_true, y_pred), expected)
+
+
+@FEW
+@given(regression_cases())
+def test_mse_equals_sklearn(case):
+    y_true, y_pred = case
+    assert close(metrics.mean_squared_error(y_true, y_pred), sk.mean_squared_error(y_true, y_pred))
+
+
+@FEW
+@given(regression_cases())
+def test_mae_equals_sklearn(case):
+    y_true, y_pred = case
+    expected = sk.mean_absolute_error(y_true, y_pred)
+    assert close(metrics.mean_absolute_error(y_true, y_pred), expected)
+
+
+@FEW
+@given(text_cases())
+def test_chrf_equals_sacrebleu_corpus_chrf(case):
+    references, hypotheses = case
+    expected = CHRF().corpus_score(hypotheses, [references]).score
+    assert close(metrics.chrf_score(references, hypotheses), expected)
+
+
+@FEW
+@given(text_cases())
+def test_chrf_plus_plus_equals_sacrebleu_with_word_order_two(case):
+    references, hypotheses = case
+    expected = CHRF(word_order=2).corpus_score(hypotheses, [references]).score
+    assert close(metrics.chrf_score(references, hypotheses, word_order=2), expected)
+
+
+def test_chrf_takes_references_first_and_hypotheses_second():
+    # chrF weights recall twice as much as precision (beta=2), so swapping the arguments shows.
+    references, hypotheses = ["the cat sat on the mat"], ["the cat"]
+    ours = metrics.chrf_score(references, hypotheses)
+    assert ours == CHRF().corpus_score(hypotheses, [references]).score
+    assert ours != CHRF().corpus_score(references, [hypotheses]).score
+
+
+def test_chrf_signature_names_the_sacrebleu_settings():
+    version = importlib.import_module("sacrebleu").__version__
+    assert metrics.chrf_signature() == (
+        f"nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:{version}"
+    )
+    assert metrics.chrf_signature(word_order=2) == (
+        f"nrefs:1|case:mixed|eff:yes|nc:6|nw:2|space:no|version:{version}"
+    )
+
+
+PARITY_TESTED = {"roc_auc", "log_loss", "accuracy", "f1_macro", "rmse", "mse", "mae", "chrf"}
+
+
+def test_every_registered_metric_has_a_parity_test():
+    assert set(METRICS) == PARITY_TESTED
+
+
+@pytest.mark.parametrize("name", sorted(METRICS))
+def test_reference_library_named_by_each_metric_exists(name):
+    module_name, _, attribute = METRICS[name].reference.rpartition(".")
+    assert callable(getattr(importlib.import_module(module_name), attribute))
+
+
+# --- Laws over the whole registry --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(METRICS))
+def test_direction_follows_the_scikit_learn_naming_convention(name):
+    metric = METRICS[name]
+    function = metric.func.__name__
+    assert function.endswith(("_score", "_error", "_loss"))
+    assert metric.higher_is_better == function.endswith("_score")
+
+
+@pytest.mark.parametrize("name", sorted(METRICS))
+def test_optimum_is_the_bound_in_the_metric_direction(name):
+    metric = METRICS[name]
+    expected = metric.upper_bound if metric.higher_is_better else metric.lower_bound
+    assert metric.optimum == expected
+    assert metric.lower_bound < metric.upper_bound
+
+
+@pytest.mark.parametrize("name", sorted(METRICS))
+def test_row_order_does_not_change_the_value(name):
+    metric = METRICS[name]
+
+    @FEW
+    @given(st.data())
+    def check(data):
+        y_true, y_pred = data.draw(cases_for(kind_of(name)))
+        order = data.draw(st.permutations(range(len(y_true))))
+        if isinstance(y_true, list):
+            shuffled = [y_true[i] for i in order], [y_pred[i] for i in order]
+        else:
+            shuffled = y_true[list(order)], y_pred[list(order)]
+        assert close(metric(*shuffled), metric(y_true, y_pred))
+
+    check()
+
+
+@pytest.mark.parametrize("name", sorted(METRICS))
+def test_perfect_prediction_reaches_the_optimum(name):
+    metric = METRICS[name]
+
+    @FEW
+    @given(cases_for(kind_of(name)))
+    def check(case):
+        y_true, _ = case
+        # log_loss clips probabilities to [eps, 1 - eps], so "perfect" is eps-close to 0.
+        assert metric(y_true, perfect(y_true)) == pytest.approx(metric.optimum, abs=1e-12)
+
+    check()
+
+
+@pytest.mark.parametrize("name", sorted(METRICS))
+def test_value_stays_within_the_declared_bounds(name):
+    metric = METRICS[name]
+
+    @FEW
+    @given(cases_for(kind_of(name)))
+    def check(case):
+        value = metric(*case)
+        assert metric.lower_bound <= value <= metric.upper_bound
+        assert isinstance(value, float)
+
+    check()
+
+
+def test_get_metric_names_the_known_metrics_when_asked_for_an_unknown_one():
+    with pytest.raises(KeyError) as raised:
+        get_metric("bleu")
+    assert raised.value.args == (
+        "unknown metric 'bleu'; known: accuracy, chrf, f1_macro, log_loss, mae, mse, rmse, roc_auc",
+    )
+
+
+# --- The examples in the docstrings are tests too ----------------------------------------------
+
+SCORING_MODULES = [evaluate, messages, metrics, ranking, readers, schema, validation]
+
+
+@pytest.mark.parametrize("module", SCORING_MODULES, ids=lambda module: module.__name__)
+def test_docstring_examples_of_scoring_modules_pass(module):
+    result = doctest.testmod(module, verbose=False, report=False)
+    assert result.failed == 0
+
+
+def test_metric_and_ranking_docstrings_carry_examples():
+    attempted = {
+        module.__name__: doctest.testmod(module, report=False).attempted
+        for module in (metrics, ranking)
+    }
+    assert attempted == {"aileague.scoring.metrics": 8, "aileague.scoring.ranking": 3}
