@@ -45,6 +45,19 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(autouse=True)
+def _project_static_files(settings):
+    """Serve src/aileague/static even while settings.py lacks it in STATICFILES_DIRS.
+
+    tests/web/test_pages.py::test_project_static_files_are_found fails until settings.py has it;
+    this keeps the browser tests about the pages rather than about that one line.
+    """
+    static_dir = Path(settings.SRC_DIR) / "static"
+    if static_dir not in [Path(d) for d in getattr(settings, "STATICFILES_DIRS", [])]:
+        settings.STATICFILES_DIRS = [*getattr(settings, "STATICFILES_DIRS", []), static_dir]
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +103,6 @@ def test_captain_uploads_and_sees_the_score_arrive_without_reloading(
     predictions.write_text(GOOD_PREDICTIONS)
 
     page = browser.new_page(viewport=PHONE)
-    page.on("console", lambda m: print("CONSOLE", m.text))
-    page.on("response", lambda r: print("RESP", r.status, r.url))
     log_in(page, live_server.url, captain.email)
     page.goto(live_server.url + reverse("submissions:upload", args=[stage.scenario.slug, stage.slug]))
     assert page.locator("#quota").is_visible()
@@ -161,23 +172,24 @@ def _rich_scenario():
     return scenario, stage, captain_of(teams[0])
 
 
-def test_pages_fit_a_phone_screen(browser, live_server, tmp_path):
+def test_pages_fit_a_phone_and_a_desktop_screen(browser, live_server, tmp_path):
     scenario, stage, captain = _rich_scenario()
     shots = Path(os.environ.get("AILEAGUE_SCREENSHOT_DIR") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport=PHONE)
-    log_in(page, live_server.url, captain.email)
     pages = {
         "home": reverse("competitions:home"),
         "scenario": reverse("competitions:scenario", args=[scenario.slug]),
         "upload": reverse("submissions:upload", args=[scenario.slug, stage.slug]),
         "leaderboard": reverse("submissions:leaderboard", args=[scenario.slug, stage.slug]),
     }
-    for name, path in pages.items():
-        page.goto(live_server.url + path)
-        page.screenshot(path=str(shots / f"phone-{name}.png"), full_page=True)
-        # Nothing may make the whole page scroll sideways; wide tables scroll inside their box.
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{name} is {overflow}px wider than the phone"
-    assert page.locator("tr.mine td.rank").inner_text() == "1"
-    page.close()
+    for device, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = browser.new_page(viewport=viewport)
+        log_in(page, live_server.url, captain.email)
+        for name, path in pages.items():
+            page.goto(live_server.url + path)
+            page.screenshot(path=str(shots / f"{device}-{name}.png"), full_page=True)
+            # Nothing may make the page scroll sideways; wide tables scroll inside their box.
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name} is {overflow}px wider than the {device} screen"
+        assert page.locator("tr.mine td.rank").inner_text() == "1"
+        page.close()

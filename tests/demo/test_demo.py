@@ -346,6 +346,10 @@ def test_seed_demo_creates_logins_teams_and_live_leaderboards(tmp_path):
     assert (guangxi.country, guangxi.province, guangxi.is_joint) == ("CN", "CN-GX", True)
     assert sorted(guangxi.memberships.values_list("user__country", flat=True)) == ["CN", "LA"]
     assert Team.objects.filter(league__slug=LEAGUE_SLUG).count() == 8
+    for team in Team.objects.filter(league__slug=LEAGUE_SLUG, is_joint=True):
+        countries = set(team.memberships.values_list("user__country", flat=True))
+        assert "CN" in countries
+        assert len(countries) == 2
 
     captain = User.objects.get(email=logins[3].email)
     stages = Stage.objects.filter(scenario__track__league__slug=LEAGUE_SLUG)

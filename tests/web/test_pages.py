@@ -69,6 +69,14 @@ def close(stage: Stage) -> None:
     Stage.objects.filter(pk=stage.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
 
 
+def test_project_static_files_are_found():
+    """The CSS and JS live in src/aileague/static, which settings.STATICFILES_DIRS must list."""
+    from django.contrib.staticfiles import finders
+
+    for name in ("aileague/app.css", "aileague/app.js", "aileague/submissions.js"):
+        assert finders.find(name) is not None, name
+
+
 # --- Home and scenario pages ------------------------------------------------------------------
 
 
@@ -627,6 +635,8 @@ def test_public_leaderboard_ranks_and_highlights_my_team(client):
     assert rows == [(1, entry.team.name), (2, other.team.name)]
     text = response.content.decode()
     assert '<td class="num score">1.0000</td>' in text
+    assert response.context["higher_is_better"] is True
+    assert "(higher is better)" in text
     assert 'class="mine"' not in text
     login(client, captain_of(entry.team))
     text = client.get(leaderboard_url(stage)).content.decode()
@@ -689,5 +699,5 @@ def test_leaderboard_shows_province_for_chinese_teams(client):
     entry, _ = make_entry(stage=stage, team=team)
     submit_and_score(entry, stage, GOOD_PREDICTIONS)
     text = client.get(leaderboard_url(stage)).content.decode()
-    assert '<abbr title="China">CN</abbr> <span class="muted">Guangxi</span>' in text
+    assert '<abbr class="country-code" title="China">CN</abbr> <span class="muted">Guangxi</span>' in text
     assert "China–ASEAN" in text

@@ -117,19 +117,18 @@ BACKGROUND_TEAMS = (
 )
 
 
-def seed_demo(
-    *, bundle_dir: Path, background_teams: int = 30, seed: int = 2026, now: datetime | None = None
-) -> list[DemoLogin]:
-    """Build and import the demo league, then create its people, teams and submissions.
+def seed_demo(*, bundle_dir: Path, background_teams: int = 30, seed: int = 2026) -> list[DemoLogin]:
+    """Build the demo bundle into ``bundle_dir``, import it, and add people, teams and scores.
 
     Idempotent: if the demo league exists, nothing is changed and the logins are returned.
-    All of it happens in one transaction, so a failure leaves no half-seeded league.
+    All of it happens in one transaction, so a failure leaves no half-seeded league. Accounts
+    that already exist (say, from a deleted demo league) are reused as they are.
     """
     if League.objects.filter(slug=LEAGUE_SLUG).exists():
         return list(DEMO_LOGINS)
     from aileague.competitions.bundle import import_bundle
 
-    now = now or datetime.now(UTC)
+    now = datetime.now(UTC)
     bundle_dir = build_demo_bundle(Path(bundle_dir), seed=seed, now=now)
     rng = np.random.default_rng(seed)
     with transaction.atomic():
@@ -155,12 +154,16 @@ def seed_demo(
     return list(DEMO_LOGINS)
 
 
-def _demo_user(
-    login: DemoLogin, *, name: str, country: str, language: str = "en", **fields
+def _person(
+    email: str, password: str | None, *, name: str, country: str, language: str = "en", **fields
 ) -> User:
+    """A verified account; ``password=None`` gives an unusable password (no login)."""
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        return existing
     user = User.objects.create_user(
-        email=login.email,
-        password=login.password,
+        email=email,
+        password=password,
         display_name=name,
         real_name=name,
         country=country,
@@ -168,13 +171,12 @@ def _demo_user(
         email_verified_at=datetime.now(UTC),
         **fields,
     )
-    record_audit(
-        actor=None,
-        action="account.create_demo",
-        target=user,
-        after={"email": user.email, "role": login.role},
-    )
+    record_audit(actor=None, action="account.create_demo", target=user, after={"email": email})
     return user
+
+
+def _demo_user(login: DemoLogin, **fields) -> User:
+    return _person(login.email, login.password, **fields)
 
 
 def _create_demo_users(league: League) -> dict[str, User]:
@@ -266,24 +268,28 @@ def _create_demo_teams(league: League, users: dict[str, User]) -> list[tuple[Tea
 def _create_background_teams(league: League, count: int) -> list[Team]:
     teams = []
     for i, (name, country, province, kind, joint) in enumerate(BACKGROUND_TEAMS[:count], start=1):
-        captain = User.objects.create_user(
-            email=f"team{i:02d}@{EMAIL_DOMAIN}",
-            password=None,
-            display_name=f"{name} captain",
+        captain = _person(
+            f"team{i:02d}@{EMAIL_DOMAIN}", None, name=f"{name} captain", country=country
+        )
+        team = create_team(
+            league=league,
+            name=name,
+            captain=captain,
             country=country,
-            email_verified_at=datetime.now(UTC),
+            province=province,
+            organisation_type=kind,
+            is_joint=joint,
         )
-        teams.append(
-            create_team(
-                league=league,
-                name=name,
-                captain=captain,
-                country=country,
-                province=province,
-                organisation_type=kind,
-                is_joint=joint,
+        if joint:  # a member from the other side of the border
+            partner_country = "LA" if country == "CN" else "CN"
+            partner = _person(
+                f"team{i:02d}-partner@{EMAIL_DOMAIN}",
+                None,
+                name=f"{name} partner",
+                country=partner_country,
             )
-        )
+            add_member(team=team, user=partner, actor=captain)
+        teams.append(team)
     return teams
 
 

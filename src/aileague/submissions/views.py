@@ -25,6 +25,11 @@ from aileague.teams.queries import entry_of
 PENDING_STATES = (SubmissionState.QUEUED, SubmissionState.SCORING)
 
 
+def _higher_is_better(scenario) -> bool:
+    # A bool, not the Metric: templates would try to call the (callable) Metric object.
+    return get_metric(scenario.task.get("metric") or scenario.metric).higher_is_better
+
+
 def _scenario_and_stage(slug: str, stage_slug: str, user):
     try:
         scenario = access_scenario(slug=slug, user=user)
@@ -63,7 +68,7 @@ def _page_context(request, scenario, stage, entry):
         "scenario": scenario,
         "stage": stage,
         "entry": entry,
-        "metric": get_metric(scenario.metric),
+        "higher_is_better": _higher_is_better(scenario),
         "quota": queries.quota_status(entry=entry, stage=stage),
         "rows": _submission_rows(request, entry, stage),
     }
@@ -190,7 +195,7 @@ def leaderboard(request, slug: str, stage_slug: str):
         "stage": stage,
         "split": split,
         "splits": ScoreSplit.choices,
-        "metric": get_metric(scenario.metric),
+        "higher_is_better": _higher_is_better(scenario),
         "rows": [{"row": row, "last": last.get(row.team_id)} for row in rows or []],
         "hidden": rows is None,
         "my_team_id": entry.team_id if entry else None,

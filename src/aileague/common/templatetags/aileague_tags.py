@@ -66,14 +66,6 @@ def province_name(code: str) -> str:
 
 
 @register.filter
-def flag(code: str) -> str:
-    """The flag emoji of an ISO 3166-1 alpha-2 code (two regional indicator symbols)."""
-    if not code or len(code) != 2 or not code.isalpha():
-        return ""
-    return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in code.upper())
-
-
-@register.filter
 def problem_message(problem: dict) -> str:
     """A stored validation problem in the reader's language."""
     return render_problem(
