@@ -104,7 +104,9 @@ def test_captain_uploads_and_sees_the_score_arrive_without_reloading(
 
     page = browser.new_page(viewport=PHONE)
     log_in(page, live_server.url, captain.email)
-    page.goto(live_server.url + reverse("submissions:upload", args=[stage.scenario.slug, stage.slug]))
+    page.goto(
+        live_server.url + reverse("submissions:upload", args=[stage.scenario.slug, stage.slug])
+    )
     assert page.locator("#quota").is_visible()
 
     # The worker may, rarely, finish before the page lands; then the page had nothing to follow
@@ -139,36 +141,49 @@ def _rich_scenario():
     scenario = make_scenario(
         title={"en": "Cross-border parcel delay prediction", "zh-hans": "跨境包裹延误预测"},
         summary={"en": "Predict which parcels between Nanning and Hanoi will be late."},
-        problem_statement={"en": (
-            "Parcels cross the **Youyiguan** border every day. Predict the probability that a "
-            "parcel arrives later than promised.\n\n"
-            "| column | meaning |\n|---|---|\n| id | parcel id |\n| prediction | P(late) |\n\n"
-            "```\nid,prediction\n001,0.93\n```"
-        )},
+        problem_statement={
+            "en": (
+                "Parcels cross the **Youyiguan** border every day. Predict the probability that a "
+                "parcel arrives later than promised.\n\n"
+                "| column | meaning |\n|---|---|\n| id | parcel id |\n| prediction | P(late) |\n\n"
+                "```\nid,prediction\n001,0.93\n```"
+            )
+        },
         target_countries=["CN", "VN", "TH"],
         languages=["zh-hans", "en", "vi"],
         prize_amount="200000.00",
     )
     for name in ("train.csv", "test.csv", "sample_submission.csv"):
         content = b"id,prediction\n001,0.5\n"
-        data = DataFile(scenario=scenario, name=name, size=len(content),
-                        sha256=hashlib.sha256(content).hexdigest())
+        data = DataFile(
+            scenario=scenario,
+            name=name,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
         data.file.save(name, ContentFile(content), save=False)
         data.save()
     stage = make_stage(scenario=scenario, closes_in=timedelta(days=12))
     league = scenario.track.league
     teams = [
-        make_team(league=league, name="Guilin University of Electronic Technology — AI Lab",
-                  country="CN", province="CN-GX", is_joint=True),
+        make_team(
+            league=league,
+            name="Guilin University of Electronic Technology — AI Lab",
+            country="CN",
+            province="CN-GX",
+            is_joint=True,
+        ),
         make_team(league=league, name="Mekong Minds", country="VN"),
         make_team(league=league, name="Bangkok Data Works", country="TH"),
     ]
     entries = [make_entry(stage=stage, team=team)[0] for team in teams]
-    for entry, text in zip(entries, (GOOD_PREDICTIONS, WEAK_PREDICTIONS, WEAK_PREDICTIONS),
-                           strict=True):
+    for entry, text in zip(
+        entries, (GOOD_PREDICTIONS, WEAK_PREDICTIONS, WEAK_PREDICTIONS), strict=True
+    ):
         submit_and_score(entry, stage, text)
-    Question.objects.create(scenario=scenario, asked_by=captain_of(teams[1]),
-                            text="Are public holidays in the data?")
+    Question.objects.create(
+        scenario=scenario, asked_by=captain_of(teams[1]), text="Are public holidays in the data?"
+    )
     return scenario, stage, captain_of(teams[0])
 
 
@@ -193,3 +208,19 @@ def test_pages_fit_a_phone_and_a_desktop_screen(browser, live_server, tmp_path):
             assert overflow <= 0, f"{name} is {overflow}px wider than the {device} screen"
         assert page.locator("tr.mine td.rank").inner_text() == "1"
         page.close()
+
+
+def test_province_is_asked_only_for_teams_in_china(browser, live_server):
+    league = make_stage().scenario.track.league
+    captain = captain_of(make_team(league=league))
+    page = browser.new_page(viewport=PHONE)
+    log_in(page, live_server.url, captain.email)
+    page.goto(live_server.url + reverse("teams:create"))
+    province = page.locator("select[name=province]")
+    assert province.is_visible()  # China is the default country
+    page.select_option("select[name=country]", "VN")
+    assert province.is_hidden()
+    assert province.is_disabled()  # a hidden province is not sent
+    page.select_option("select[name=country]", "CN")
+    assert province.is_visible()
+    page.close()

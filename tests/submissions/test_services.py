@@ -197,7 +197,9 @@ def test_the_same_two_instants_fall_on_one_day_in_bangkok():
         submit(entry, stage, GOOD_PREDICTIONS, now=MIDNIGHT)
     assert raised.value.code == "quota_daily"
     assert raised.value.details["resets_at"] == "2026-03-11T00:00:00+07:00"
-    assert raised.value.message.endswith("the count resets at 2026-03-11 00:00 +07.")
+    assert raised.value.message == (
+        "Your team has used all 1 submissions for today; the count resets at 2026-03-11 00:00 +07."
+    )
     bangkok_midnight = datetime(2026, 3, 11, tzinfo=BANGKOK)
     assert submit(entry, stage, GOOD_PREDICTIONS, now=bangkok_midnight).state == "queued"
 

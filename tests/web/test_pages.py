@@ -106,7 +106,7 @@ def test_home_in_chinese_from_accept_language(client):
     response = client.get(reverse("competitions:home"), headers={"accept-language": "zh-hans"})
     text = response.content.decode()
     assert stage.scenario.title["zh-hans"] in text
-    assert "<a href=\"/accounts/signup/\">注册</a>" in text
+    assert '<a href="/accounts/signup/">注册</a>' in text
     assert "评估指标" in text  # "Metric"
 
 
@@ -162,17 +162,27 @@ def test_data_file_downloads_only_from_a_visible_scenario(client):
     assert b"".join(response.streaming_content) == b"id,x\n1,2\n"
     draft = make_scenario(status=ScenarioStatus.DRAFT)
     hidden = add_data_file(draft)
-    assert client.get(reverse("competitions:data_file", args=[draft.slug, hidden.pk])).status_code == 404
+    assert (
+        client.get(reverse("competitions:data_file", args=[draft.slug, hidden.pk])).status_code
+        == 404
+    )
     # A data file id of another scenario does not leak through this one's URL.
-    assert client.get(reverse("competitions:data_file", args=[scenario.slug, hidden.pk])).status_code == 404
+    assert (
+        client.get(reverse("competitions:data_file", args=[scenario.slug, hidden.pk])).status_code
+        == 404
+    )
 
 
 def test_participant_never_gets_the_reference_file(client):
     entry, stage = make_entry()
     login(client, captain_of(entry.team))
     reference = stage.scenario.reference_file.name
-    for url in (f"/{reference}", f"/files/{reference}", f"/media/{reference}",
-                f"/static/{reference}"):
+    for url in (
+        f"/{reference}",
+        f"/files/{reference}",
+        f"/media/{reference}",
+        f"/static/{reference}",
+    ):
         assert client.get(url).status_code == 404, url
     page = client.get(reverse("competitions:scenario", args=[stage.scenario.slug]))
     assert reference.encode() not in page.content
@@ -183,7 +193,9 @@ def test_participant_never_gets_the_reference_file(client):
 
 def test_asking_needs_a_login(client):
     scenario = make_scenario()
-    response = client.post(reverse("competitions:ask_question", args=[scenario.slug]), {"text": "?"})
+    response = client.post(
+        reverse("competitions:ask_question", args=[scenario.slug]), {"text": "?"}
+    )
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
 
@@ -193,7 +205,8 @@ def test_question_is_posted_and_answered_by_the_owner(client):
     asker = login(client, make_user())
     response = client.post(
         reverse("competitions:ask_question", args=[scenario.slug]),
-        {"text": "Is the test set balanced?"}, follow=True,
+        {"text": "Is the test set balanced?"},
+        follow=True,
     )
     assert "Your question is posted; the answer will appear here." in messages_of(response)
     question = Question.objects.get(scenario=scenario)
@@ -212,9 +225,14 @@ def test_question_is_posted_and_answered_by_the_owner(client):
 
 def sign_up_data(**overrides):
     data = {
-        "email": "new@example.org", "password": "a-long-passphrase-77",
-        "password_again": "a-long-passphrase-77", "real_name": "Nguyen Van A",
-        "display_name": "Van A", "country": "VN", "language": "en", "timezone": "Asia/Ho_Chi_Minh",
+        "email": "new@example.org",
+        "password": "a-long-passphrase-77",
+        "password_again": "a-long-passphrase-77",
+        "real_name": "Nguyen Van A",
+        "display_name": "Van A",
+        "country": "VN",
+        "language": "en",
+        "timezone": "Asia/Ho_Chi_Minh",
     }
     return {**data, **overrides}
 
@@ -251,7 +269,8 @@ def test_sign_up_rejects_a_weak_password_with_the_services_message(client):
 def test_sign_up_error_in_chinese(client):
     make_user(email="taken@example.org")
     response = client.post(
-        reverse("accounts:signup"), sign_up_data(email="taken@example.org"),
+        reverse("accounts:signup"),
+        sign_up_data(email="taken@example.org"),
         headers={"accept-language": "zh-hans"},
     )
     assert response.context["form"].errors["email"] == ["该邮箱地址已被注册。"]
@@ -284,7 +303,9 @@ def test_login_by_email_and_logout(client):
 
 def test_wrong_password_shows_an_error(client):
     make_user(email="a@example.org")
-    response = client.post(reverse("accounts:login"), {"username": "a@example.org", "password": "x"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "a@example.org", "password": "x"}
+    )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
         "Please enter a correct email address and password. Note that both fields may be "
@@ -297,8 +318,13 @@ def test_profile_needs_a_login_and_saves_through_the_service(client, settings):
     user = login(client, make_user())
     response = client.post(
         reverse("accounts:profile"),
-        {"real_name": "Li Lei", "display_name": "Lei", "country": "CN", "language": "zh-hans",
-         "timezone": "Asia/Shanghai"},
+        {
+            "real_name": "Li Lei",
+            "display_name": "Lei",
+            "country": "CN",
+            "language": "zh-hans",
+            "timezone": "Asia/Shanghai",
+        },
     )
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
@@ -336,8 +362,14 @@ def test_cannot_revoke_someone_elses_token(client):
 
 
 def team_data(league, **overrides):
-    data = {"league": league.pk, "name": "Mekong Minds", "country": "VN", "province": "",
-            "organisation_type": "university", "organisation_name": "HCMUT"}
+    data = {
+        "league": league.pk,
+        "name": "Mekong Minds",
+        "country": "VN",
+        "province": "",
+        "organisation_type": "university",
+        "organisation_name": "HCMUT",
+    }
     return {**data, **overrides}
 
 
@@ -405,7 +437,8 @@ def test_captain_adds_a_member_by_email(client):
     login(client, captain_of(entry.team))
     response = client.post(
         reverse("teams:add_member", args=[entry.team.pk]),
-        {"email": "NEWCOMER@example.org", "role": "member"}, follow=True,
+        {"email": "NEWCOMER@example.org", "role": "member"},
+        follow=True,
     )
     assert messages_of(response) == [f"{newcomer} joined the team."]
     assert Membership.objects.get(team=entry.team, user=newcomer).role == MemberRole.MEMBER
@@ -419,7 +452,8 @@ def test_member_who_is_not_captain_cannot_add(client):
     login(client, member)
     response = client.post(
         reverse("teams:add_member", args=[entry.team.pk]),
-        {"email": "x@example.org", "role": "member"}, follow=True,
+        {"email": "x@example.org", "role": "member"},
+        follow=True,
     )
     assert messages_of(response) == ["Only the team captain can add members."]
 
@@ -429,7 +463,8 @@ def test_adding_an_unknown_email_says_so(client):
     login(client, captain_of(entry.team))
     response = client.post(
         reverse("teams:add_member", args=[entry.team.pk]),
-        {"email": "ghost@example.org", "role": "member"}, follow=True,
+        {"email": "ghost@example.org", "role": "member"},
+        follow=True,
     )
     assert messages_of(response) == [
         "No account uses this email address; ask the person to sign up first."
@@ -489,13 +524,19 @@ def test_upload_page_access(client):
     login(client, make_user())
     assert client.get(url).status_code == 403
     assert client.get(reverse("submissions:upload", args=["nope", stage.slug])).status_code == 404
-    assert client.get(reverse("submissions:upload", args=[stage.scenario.slug, "nope"])).status_code == 404
+    assert (
+        client.get(reverse("submissions:upload", args=[stage.scenario.slug, "nope"])).status_code
+        == 404
+    )
     login(client, captain_of(entry.team))
     response = client.get(url)
     assert response.status_code == 200
     text = response.content.decode()
     assert "Left today" in text
-    assert f'data-status-url="{reverse("submissions:status", args=[stage.scenario.slug, stage.slug])}"' in text
+    assert (
+        f'data-status-url="{reverse("submissions:status", args=[stage.scenario.slug, stage.slug])}"'
+        in text
+    )
 
 
 def test_upload_queues_a_good_file(client):
@@ -608,9 +649,12 @@ def test_participant_never_gets_another_teams_file(client):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == GOOD_PREDICTIONS.encode()
     assert client.get(download(theirs)).status_code == 404
-    assert client.post(
-        reverse("submissions:select_final", args=[theirs.pk]), {"selected": "on"}
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("submissions:select_final", args=[theirs.pk]), {"selected": "on"}
+        ).status_code
+        == 404
+    )
     own_page = client.get(upload_url(stage)).content.decode()
     assert str(theirs.uuid) not in own_page
     assert theirs.file.name not in own_page
@@ -649,7 +693,9 @@ def test_private_leaderboard_and_its_csv_are_hidden_before_the_close(client):
     response = client.get(leaderboard_url(stage, "private"))
     assert response.status_code == 200
     assert response.context["rows"] == []
-    assert "The private leaderboard is revealed when the stage closes at" in response.content.decode()
+    assert (
+        "The private leaderboard is revealed when the stage closes at" in response.content.decode()
+    )
     assert client.get(leaderboard_url(stage, "private", csv_export=True)).status_code == 403
 
 
@@ -666,16 +712,28 @@ def test_private_leaderboard_and_csv_after_the_close(client):
     close(stage)
     response = client.get(leaderboard_url(stage, "private"))
     assert [item["row"].team_name for item in response.context["rows"]] == [
-        entry.team.name, other.team.name,
+        entry.team.name,
+        other.team.name,
     ]
     response = client.get(leaderboard_url(stage, "private", csv_export=True))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0] == ["rank", "team", "country", "province", "joint", "score", "metric",
-                       "scored_submissions", "counting_submission_at", "last_submission_at"]
+    assert rows[0] == [
+        "rank",
+        "team",
+        "country",
+        "province",
+        "joint",
+        "score",
+        "metric",
+        "scored_submissions",
+        "counting_submission_at",
+        "last_submission_at",
+    ]
     assert [(r[0], r[1], r[5]) for r in rows[1:]] == [
-        ("1", entry.team.name, "1.0"), ("2", other.team.name, "0.25"),
+        ("1", entry.team.name, "1.0"),
+        ("2", other.team.name, "0.25"),
     ]
 
 
@@ -694,10 +752,14 @@ def test_leaderboard_of_a_draft_scenario_is_404(client):
 
 def test_leaderboard_shows_province_for_chinese_teams(client):
     stage = make_stage()
-    team = make_team(league=stage.scenario.track.league, country="CN", province="CN-GX",
-                     is_joint=True)
+    team = make_team(
+        league=stage.scenario.track.league, country="CN", province="CN-GX", is_joint=True
+    )
     entry, _ = make_entry(stage=stage, team=team)
     submit_and_score(entry, stage, GOOD_PREDICTIONS)
     text = client.get(leaderboard_url(stage)).content.decode()
-    assert '<abbr class="country-code" title="China">CN</abbr> <span class="muted">Guangxi</span>' in text
+    assert (
+        '<abbr class="country-code" title="China">CN</abbr> <span class="muted">Guangxi</span>'
+        in text
+    )
     assert "China–ASEAN" in text

@@ -107,10 +107,6 @@ class LoginView(auth_views.LoginView):
         return _remember_language(response, form.get_user().language)
 
 
-class LogoutView(auth_views.LogoutView):
-    pass
-
-
 @login_required
 def profile(request):
     user = request.user

@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 console = Console()
 err = Console(stderr=True)
@@ -103,10 +102,14 @@ def seed(
 
 
 def _print_logins(logins) -> None:
-    table = Table("role", "email", "password", "note", title="Demo logins (demo data only)")
+    """Plain lines, never truncated: people copy these into a login form."""
+    console.print("[bold]Demo logins[/bold] (demo data only):", soft_wrap=True)
+    width = max(len(login.email) for login in logins)
     for login in logins:
-        table.add_row(login.role, login.email, login.password, login.note)
-    console.print(table)
+        line = f"  {login.role:<15} {login.email:<{width}}  {login.password}"
+        console.print(line, soft_wrap=True, highlight=False)
+        if login.note:
+            console.print(f"  {'':<15} [dim]{login.note}[/dim]", soft_wrap=True, highlight=False)
 
 
 def _spawn(args: list[str], log: Path) -> subprocess.Popen:

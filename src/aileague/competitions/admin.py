@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
+from aileague.common.errors import AileagueError
+from aileague.competitions import services
 from aileague.competitions.models import DataFile, League, Question, Scenario, Stage, Track
 
 
@@ -39,6 +42,25 @@ class ScenarioAdmin(admin.ModelAdmin):
     list_filter = ["status", "track__league", "track", "metric"]
     search_fields = ["slug", "owner__name"]
     inlines = [StageInline, DataFileInline]
+    actions = ["submit_for_review", "publish"]
+
+    def _run(self, request, queryset, service):
+        """Call the service for each scenario: the same rules and audit entries as elsewhere."""
+        for scenario in queryset:
+            try:
+                service(scenario=scenario, actor=request.user)
+            except AileagueError as exc:
+                self.message_user(request, f"{scenario.slug}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{scenario.slug}: {scenario.get_status_display()}")
+
+    @admin.action(description=_("Submit selected scenarios for review"))
+    def submit_for_review(self, request, queryset):
+        self._run(request, queryset, services.submit_scenario_for_review)
+
+    @admin.action(description=_("Publish selected scenarios"))
+    def publish(self, request, queryset):
+        self._run(request, queryset, services.publish_scenario)
 
 
 @admin.register(Stage)
