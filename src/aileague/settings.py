@@ -31,7 +31,7 @@ CSRF_TRUSTED_ORIGINS = env_list("AILEAGUE_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("AILEAGUE_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "aileague.common.admin_apps.AileagueAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

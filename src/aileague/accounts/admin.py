@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from aileague.accounts.models import ApiToken, Organisation, RoleGrant, User
+from aileague.common.admin_site import OrganiserModelAdmin
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -11,7 +12,7 @@ class RoleGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class AileagueUserAdmin(UserAdmin):
+class AileagueUserAdmin(UserAdmin, OrganiserModelAdmin):
     list_display = [
         "email",
         "display_name",
@@ -46,14 +47,14 @@ class AileagueUserAdmin(UserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(OrganiserModelAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name"]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(OrganiserModelAdmin):
     list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["user", "name", "prefix", "key_hash", "created_at", "last_used_at"]
     search_fields = ["user__email", "prefix"]

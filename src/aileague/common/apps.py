@@ -9,3 +9,4 @@ class CommonConfig(AppConfig):
     def ready(self) -> None:
         # Load the Celery app so that @shared_task binds to it in web processes too.
         import aileague.celery  # noqa: F401
+

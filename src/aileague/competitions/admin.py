@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from aileague.common.admin_site import OrganiserModelAdmin
 from aileague.common.errors import AileagueError
 from aileague.competitions import services
 from aileague.competitions.models import DataFile, League, Question, Scenario, Stage, Track
@@ -12,14 +13,14 @@ class TrackInline(admin.TabularInline):
 
 
 @admin.register(League)
-class LeagueAdmin(admin.ModelAdmin):
+class LeagueAdmin(OrganiserModelAdmin):
     list_display = ["slug", "__str__", "season", "timezone"]
     search_fields = ["slug"]
     inlines = [TrackInline]
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(OrganiserModelAdmin):
     list_display = ["slug", "__str__", "league", "position"]
     list_filter = ["league"]
     search_fields = ["slug"]
@@ -37,7 +38,7 @@ class DataFileInline(admin.TabularInline):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(OrganiserModelAdmin):
     list_display = ["slug", "__str__", "track", "owner", "status", "metric"]
     list_filter = ["status", "track__league", "track", "metric"]
     search_fields = ["slug", "owner__name"]
@@ -64,7 +65,7 @@ class ScenarioAdmin(admin.ModelAdmin):
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(OrganiserModelAdmin):
     list_display = [
         "__str__",
         "opens_at",
@@ -78,6 +79,6 @@ class StageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(OrganiserModelAdmin):
     list_display = ["scenario", "text", "asked_by", "asked_at", "answered_at"]
     list_filter = ["scenario"]

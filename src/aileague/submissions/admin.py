@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from aileague.common.admin_site import OrganiserModelAdmin
 from aileague.submissions.models import Score, Submission
 
 
@@ -11,7 +12,7 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(OrganiserModelAdmin):
     """Read-only: submissions change state only through the services (and the audit log)."""
 
     list_display = ["pk", "entry", "stage", "state", "created_at", "finished_at", "attempts"]
@@ -21,6 +22,9 @@ class SubmissionAdmin(admin.ModelAdmin):
     inlines = [ScoreInline]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

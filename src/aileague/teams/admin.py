@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from aileague.common.admin_site import OrganiserModelAdmin
 from aileague.teams.models import Entry, Membership, Team
 
 
@@ -10,7 +11,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(OrganiserModelAdmin):
     list_display = ["name", "league", "country", "province", "organisation_type", "is_joint"]
     list_filter = ["league", "country", "organisation_type", "is_joint"]
     search_fields = ["name", "organisation_name"]
@@ -18,7 +19,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(OrganiserModelAdmin):
     list_display = ["team", "scenario", "registered_at"]
     list_filter = ["scenario__track", "scenario"]
     search_fields = ["team__name", "scenario__slug"]
