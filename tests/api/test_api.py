@@ -36,7 +36,11 @@ def post_file(client, slug, text, headers, name="p.csv", **fields):
 
 def scored(entry, stage, text=GOOD_PREDICTIONS):
     submission = services.submit_predictions(
-        entry=entry, stage=stage, upload=upload(text), filename="p.csv", actor=captain_of(entry.team)
+        entry=entry,
+        stage=stage,
+        upload=upload(text),
+        filename="p.csv",
+        actor=captain_of(entry.team),
     )
     services.score_submission(submission_id=submission.pk)
     return submission
@@ -84,7 +88,9 @@ def test_scenario_detail_never_reveals_the_reference(client):
 
 def test_upload_is_accepted_and_queued(client):
     entry, stage = make_entry()
-    response = post_file(client, stage.scenario.slug, GOOD_PREDICTIONS, bearer(captain_of(entry.team)))
+    response = post_file(
+        client, stage.scenario.slug, GOOD_PREDICTIONS, bearer(captain_of(entry.team))
+    )
     assert response.status_code == 201
     assert response.json()["state"] == "queued"
 
@@ -122,7 +128,9 @@ def test_a_team_not_entered_cannot_submit(client):
 def test_closed_stage_refuses_uploads(client):
     stage = make_stage(opens_in=timedelta(days=-10), closes_in=timedelta(seconds=-1))
     entry, _ = make_entry(stage=stage)
-    response = post_file(client, stage.scenario.slug, GOOD_PREDICTIONS, bearer(captain_of(entry.team)))
+    response = post_file(
+        client, stage.scenario.slug, GOOD_PREDICTIONS, bearer(captain_of(entry.team))
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "stage_closed"
 
@@ -145,14 +153,18 @@ def test_another_team_cannot_read_a_submission(client):
     make_entry(stage=stage, team=rival)
     response = client.get(f"/api/v1/submissions/{submission.pk}", headers=bearer(captain_of(rival)))
     assert response.status_code == 404
-    response = client.get(f"/api/v1/submissions/{submission.uuid}", headers=bearer(captain_of(rival)))
+    response = client.get(
+        f"/api/v1/submissions/{submission.uuid}", headers=bearer(captain_of(rival))
+    )
     assert response.status_code == 404
 
 
 def test_own_submission_shows_public_score_only_before_close(client):
     entry, stage = make_entry()
     submission = scored(entry, stage)
-    body = client.get(f"/api/v1/submissions/{submission.pk}", headers=bearer(captain_of(entry.team))).json()
+    body = client.get(
+        f"/api/v1/submissions/{submission.pk}", headers=bearer(captain_of(entry.team))
+    ).json()
     assert body["state"] == "scored"
     assert body["scores"] == {"public": 1.0}
 

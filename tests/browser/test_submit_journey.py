@@ -26,6 +26,7 @@ from tests.factories import (
     make_scenario,
     make_stage,
     make_team,
+    submit,
     submit_and_score,
 )
 
@@ -181,6 +182,7 @@ def _rich_scenario():
         entries, (GOOD_PREDICTIONS, WEAK_PREDICTIONS, WEAK_PREDICTIONS), strict=True
     ):
         submit_and_score(entry, stage, text)
+    submit(entries[0], stage, "id;prediction\n001;0.9\n002;x\n")  # invalid: shows its problems
     Question.objects.create(
         scenario=scenario, asked_by=captain_of(teams[1]), text="Are public holidays in the data?"
     )

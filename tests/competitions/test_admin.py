@@ -45,7 +45,15 @@ def test_publish_action_reports_the_rule_that_blocks_it(client):
 
 def test_admin_pages_open_for_every_model(client):
     organiser_client(client)
-    for path in ["accounts/user", "accounts/organisation", "competitions/league",
-                 "competitions/scenario", "competitions/stage", "teams/team", "teams/entry",
-                 "submissions/submission", "common/auditentry"]:
+    for path in [
+        "accounts/user",
+        "accounts/organisation",
+        "competitions/league",
+        "competitions/scenario",
+        "competitions/stage",
+        "teams/team",
+        "teams/entry",
+        "submissions/submission",
+        "common/auditentry",
+    ]:
         assert client.get(f"/admin/{path}/").status_code == 200, path

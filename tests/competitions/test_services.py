@@ -19,6 +19,10 @@ def draft(**fields):
     return make_scenario(status=ScenarioStatus.DRAFT, **fields)
 
 
+def in_review(**fields):
+    return make_scenario(status=ScenarioStatus.IN_REVIEW, **fields)
+
+
 def owner_of(scenario):
     return make_user(role="scenario_owner", scenario=scenario)
 
@@ -83,7 +87,7 @@ def test_track_manager_publishes_a_scenario_in_review():
 
 
 def test_organiser_publishes_a_scenario_too():
-    scenario = draft()
+    scenario = in_review()
     make_stage(scenario=scenario)
     services.publish_scenario(scenario=scenario, actor=make_user(role="organiser"))
     assert scenario.status == ScenarioStatus.PUBLISHED
@@ -99,7 +103,7 @@ def test_owner_cannot_publish_their_own_scenario():
 
 
 def test_manager_of_another_track_cannot_publish():
-    scenario = draft()
+    scenario = in_review()
     make_stage(scenario=scenario)
     other_manager = make_user(role="track_manager", track=make_track())
     with pytest.raises(PermissionDenied):
@@ -116,7 +120,7 @@ def test_manager_of_another_track_cannot_publish():
     ],
 )
 def test_publishing_needs_a_title_in_english_and_in_chinese(title, message):
-    scenario = draft(title=title)
+    scenario = in_review(title=title)
     make_stage(scenario=scenario)
     with pytest.raises(InvalidInput) as raised:
         services.publish_scenario(scenario=scenario, actor=manager_of(scenario))
@@ -124,12 +128,12 @@ def test_publishing_needs_a_title_in_english_and_in_chinese(title, message):
 
 
 def test_publishing_needs_a_stage():
-    scenario = draft()
+    scenario = in_review()
     with pytest.raises(InvalidInput) as raised:
         services.publish_scenario(scenario=scenario, actor=manager_of(scenario))
     assert raised.value.code == "no_stage"
     scenario.refresh_from_db()
-    assert scenario.status == ScenarioStatus.DRAFT
+    assert scenario.status == ScenarioStatus.IN_REVIEW
 
 
 def test_a_published_scenario_cannot_be_published_again():
@@ -253,3 +257,20 @@ def test_an_empty_answer_is_refused():
     with pytest.raises(InvalidInput) as raised:
         services.answer_question(question=question, actor=owner_of(scenario), answer=" ")
     assert raised.value.code == "empty_answer"
+
+
+def test_a_draft_cannot_be_published_without_review():
+    scenario = draft()
+    make_stage(scenario=scenario)
+    with pytest.raises(Conflict) as raised:
+        services.publish_scenario(scenario=scenario, actor=manager_of(scenario))
+    assert raised.value.code == "not_in_review"
+    scenario.refresh_from_db()
+    assert scenario.status == ScenarioStatus.DRAFT
+
+
+def test_nobody_but_its_managers_can_ask_about_a_draft():
+    scenario = draft()
+    with pytest.raises(PermissionDenied) as raised:
+        services.ask_question(scenario=scenario, actor=make_user(), text="Is there more data?")
+    assert raised.value.code == "scenario_not_published"

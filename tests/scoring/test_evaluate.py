@@ -6,6 +6,8 @@ import os
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from aileague.scoring import TaskSchema, evaluate_file
 from aileague.scoring.metrics import chrf_signature
 
@@ -103,3 +105,30 @@ def test_an_edited_reference_is_read_again(tmp_path):
     os.utime(reference, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     second = evaluate_file(tmp_path / "predictions.csv", reference, TaskSchema.from_dict(task))
     assert (first.scores, second.scores) == ({"public": 1.0}, {"public": 0.0})
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [
+        (
+            "id,target,split\na,1,public\nb,1,public\nc,0,private\nd,1,private\n",
+            "reference reference.csv: the public split needs both classes (0 and 1)",
+        ),
+        (
+            "id,target,split\na,1,public\nb,0,public\nc,2,private\nd,1,private\n",
+            "reference reference.csv: binary targets must be 0 or 1",
+        ),
+    ],
+)
+def test_a_binary_reference_needs_both_classes_of_0_and_1_in_each_split(
+    tmp_path, reference, message
+):
+    from aileague.scoring.evaluate import ReferenceError, load_reference
+    from aileague.scoring.schema import TaskSchema
+
+    path = tmp_path / "reference.csv"
+    path.write_text(reference)
+    schema = TaskSchema.from_dict({"kind": "binary_probability", "metric": "roc_auc"})
+    with pytest.raises(ReferenceError) as raised:
+        load_reference(path, schema)
+    assert str(raised.value) == message

@@ -67,7 +67,7 @@ def test_header_only_file_is_missing_every_id(tmp_path, header):
 
 
 def test_gbk_encoded_chinese_ids_are_not_utf8_and_the_message_names_gb18030(tmp_path):
-    reference = "id,target,split\n北京,1,public\n上海,0,private\n"
+    reference = "id,target,split\n北京,1,public\n天津,0,public\n上海,0,private\n广州,1,private\n"
     content = b"id,prediction\n" + "北京,0.9\n上海,0.1\n".encode("gbk")
     (problem,) = problems(tmp_path, content, reference=reference)
     assert problem.code == "not_utf8"

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import re
+import zoneinfo
 from datetime import timedelta
 
 import pytest
@@ -97,7 +98,7 @@ def test_home_shows_deadline_in_the_viewers_time_zone(client):
     User.objects.filter(pk=user.pk).update(timezone="Asia/Bangkok")
     login(client, user)
     text = client.get(reverse("competitions:home")).content.decode()
-    local = timezone.localtime(stage.closes_at, __import__("zoneinfo").ZoneInfo("Asia/Bangkok"))
+    local = timezone.localtime(stage.closes_at, zoneinfo.ZoneInfo("Asia/Bangkok"))
     assert f'{local:%Y-%m-%d %H:%M} <span class="tz">Asia/Bangkok</span>' in text
 
 
@@ -135,7 +136,7 @@ def test_scenario_page_renders_markdown_safely_and_lists_data_files(client):
     assert response.status_code == 200
     assert "<strong>churn</strong>" in text
     assert "<script>alert" not in text
-    assert reverse("competitions:data_file", args=[scenario.slug, data.pk]) in text
+    assert reverse("competitions:data_file", args=[scenario.slug, data.name]) in text
     assert scenario.reference_file.name not in text
     assert "references/" not in text
 
@@ -157,18 +158,18 @@ def test_unknown_scenario_is_404(client):
 def test_data_file_downloads_only_from_a_visible_scenario(client):
     scenario = make_scenario()
     data = add_data_file(scenario, content=b"id,x\n1,2\n")
-    response = client.get(reverse("competitions:data_file", args=[scenario.slug, data.pk]))
+    response = client.get(reverse("competitions:data_file", args=[scenario.slug, data.name]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"id,x\n1,2\n"
     draft = make_scenario(status=ScenarioStatus.DRAFT)
-    hidden = add_data_file(draft)
+    hidden = add_data_file(draft, name="draft-only.csv")
     assert (
-        client.get(reverse("competitions:data_file", args=[draft.slug, hidden.pk])).status_code
+        client.get(reverse("competitions:data_file", args=[draft.slug, hidden.name])).status_code
         == 404
     )
-    # A data file id of another scenario does not leak through this one's URL.
+    # A data file of another scenario does not leak through this one's URL.
     assert (
-        client.get(reverse("competitions:data_file", args=[scenario.slug, hidden.pk])).status_code
+        client.get(reverse("competitions:data_file", args=[scenario.slug, hidden.name])).status_code
         == 404
     )
 

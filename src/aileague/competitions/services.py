@@ -26,6 +26,11 @@ def publish_scenario(*, scenario: Scenario, actor) -> Scenario:
         raise PermissionDenied(_("Only the track manager can publish a scenario."))
     if scenario.status == ScenarioStatus.PUBLISHED:
         raise Conflict(_("The scenario is already published."), code="already_published")
+    if scenario.status != ScenarioStatus.IN_REVIEW:
+        raise Conflict(
+            _("Only a scenario submitted for review can be published; ask its owner to submit it."),
+            code="not_in_review",
+        )
     missing = [lang for lang in ("en", "zh-hans") if not scenario.title.get(lang)]
     if missing:
         raise InvalidInput(
@@ -56,6 +61,10 @@ def ask_question(*, scenario: Scenario, actor, text: str) -> Question:
         raise InvalidInput(_("Write your question first."), code="empty_question")
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to ask a question."))
+    if scenario.status != ScenarioStatus.PUBLISHED and not can_manage_scenario(actor, scenario):
+        raise PermissionDenied(
+            _("Questions open when the scenario is published."), code="scenario_not_published"
+        )
     with transaction.atomic():
         question = Question.objects.create(scenario=scenario, asked_by=actor, text=text[:4000])
         record_audit(actor=actor, action="question.ask", target=question)

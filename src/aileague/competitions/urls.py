@@ -6,7 +6,7 @@ app_name = "competitions"
 urlpatterns = [
     path("", views.home, name="home"),
     path("scenarios/<slug:slug>/", views.scenario_detail, name="scenario"),
-    path("scenarios/<slug:slug>/data/<int:file_id>/", views.data_file, name="data_file"),
+    path("scenarios/<slug:slug>/data/<str:name>", views.data_file, name="data_file"),
     path("scenarios/<slug:slug>/questions/", views.ask_question, name="ask_question"),
     path(
         "scenarios/<slug:slug>/questions/<int:question_id>/answer/",

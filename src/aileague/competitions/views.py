@@ -62,10 +62,10 @@ def scenario_detail(request, slug: str):
     return render(request, "competitions/scenario.html", context)
 
 
-def data_file(request, slug: str, file_id: int):
+def data_file(request, slug: str, name: str):
     """A public data file of a scenario the viewer may see. The hidden reference never is one."""
     scenario = _scenario_or_404(slug, request.user)
-    data = scenario.data_files.filter(pk=file_id).first()
+    data = scenario.data_files.filter(name=name).first()
     if data is None or not data.file:
         raise Http404
     return FileResponse(data.file.open("rb"), as_attachment=True, filename=data.name)

@@ -95,7 +95,21 @@ def _read_reference(path: Path, schema: TaskSchema) -> Reference:
         target, problems = parse_numbers(target_text, schema.target_column)
         if problems:
             raise ReferenceError(f"reference {path.name}: {problems[0].message()}")
+        if schema.kind is TaskKind.BINARY_PROBABILITY:
+            _check_binary_target(path, target, split == "public")
     return Reference(ids=ids, target=target, is_public=split == "public")
+
+
+def _check_binary_target(path: Path, target: np.ndarray, is_public: np.ndarray) -> None:
+    """Binary targets are 0/1 and each split holds both classes, or AUC is undefined."""
+    if not np.isin(target, (0.0, 1.0)).all():
+        raise ReferenceError(f"reference {path.name}: binary targets must be 0 or 1")
+    for name, mask in (("public", is_public), ("private", ~is_public)):
+        values = set(np.unique(target[mask]).tolist())
+        if mask.any() and values != {0.0, 1.0}:
+            raise ReferenceError(
+                f"reference {path.name}: the {name} split needs both classes (0 and 1)"
+            )
 
 
 @functools.lru_cache(maxsize=16)

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aileague.common import storage
 from aileague.common.audit import record_audit
 from aileague.common.errors import (
     Conflict,
@@ -30,7 +31,6 @@ from aileague.common.errors import (
 from aileague.competitions.models import EvaluationMode, Stage
 from aileague.scoring import InvalidSubmission, TaskSchema, evaluate_file
 from aileague.scoring.evaluate import ReferenceError
-from aileague.common import storage
 from aileague.submissions.models import Score, Submission, SubmissionState
 from aileague.submissions.queries import quota_status
 from aileague.teams.models import Entry

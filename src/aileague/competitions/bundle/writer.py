@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from aileague.accounts.models import Organisation
 from aileague.common.audit import record_audit
+from aileague.common.storage import StoredFile, delete_file, store_file
 from aileague.competitions.bundle.conflicts import league_problems
 from aileague.competitions.bundle.errors import BundleError
 from aileague.competitions.bundle.plan import LeaguePlan, ScenarioPlan, SourceFile, StagePlan
 from aileague.competitions.models import DataFile, League, Scenario, ScenarioStatus, Stage, Track
-from aileague.common.storage import StoredFile, delete_file, store_file
 
 
 class StoredFiles:
