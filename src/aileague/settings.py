@@ -154,6 +154,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # The default 1 s poll caps a worker at about one task a second; a file scan is cheap.
+        "polling_interval": 0.05,
     }
 else:
     # Longer than any task's hard limit, so a slow task is never redelivered while it runs.
