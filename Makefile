@@ -32,7 +32,7 @@ browser:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports --no-cache
-	AILEAGUE_VAR_DIR=$(TEST_VAR)-lint $(BIN)/django-admin makemigrations --check --dry-run
+	env -u DATABASE_URL AILEAGUE_VAR_DIR=$(TEST_VAR)-lint $(BIN)/django-admin makemigrations --check --dry-run
 
 ## The whole suite: lint, migrations check, unit + worker + browser tests.
 test: $(STAMP) browser lint
