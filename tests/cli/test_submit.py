@@ -75,3 +75,17 @@ def test_cli_without_credentials_says_how_to_log_in(tmp_path):
     )
     assert result.returncode == 2
     assert "aileague login --url URL --token TOKEN" in result.stderr
+
+
+def test_seed_tops_the_demo_league_up_to_the_requested_number_of_teams(tmp_path):
+    env = {**os.environ, "AILEAGUE_VAR_DIR": str(tmp_path / "var"), "COLUMNS": "200"}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "aileague", "seed", "--teams", "120", "--tracks", "6"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "league ai-super-league-demo: 120 teams, 6 tracks" in result.stdout

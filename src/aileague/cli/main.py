@@ -206,8 +206,9 @@ def _fmt(value) -> str:
 
 
 # Kaggle-style spellings, for people who know `kaggle competitions submit -c NAME -f FILE -m MSG`.
-competitions_app = typer.Typer(help="Kaggle-style aliases: list, submit, submissions, leaderboard.",
-                               no_args_is_help=True)
+competitions_app = typer.Typer(
+    help="Kaggle-style aliases: list, submit, submissions, leaderboard.", no_args_is_help=True
+)
 competitions_app.command("list")(scenarios)
 competitions_app.command("submit")(submit)
 competitions_app.command("submissions")(submissions)

@@ -75,7 +75,7 @@ def bundle_export(
 
 
 def seed(
-    teams: Annotated[int, typer.Option(help="Scale the league to this many teams")] = 0,
+    teams: Annotated[int, typer.Option(help="Top the league up to this many teams in total")] = 0,
     tracks: Annotated[int | None, typer.Option(help="Add generated tracks up to this many")] = None,
     league: Annotated[str, typer.Option(help="League slug (default: the demo league)")] = "",
 ) -> None:
@@ -94,10 +94,14 @@ def seed(
         if league
         else League.objects.order_by("-created_at").first()
     )
-    if teams:
+    missing = teams - target.teams.count() if teams else 0
+    if missing > 0:
         started = time.perf_counter()
-        stats = seed_teams(league=target, teams=teams, tracks=tracks)
+        stats = seed_teams(league=target, teams=missing, tracks=tracks)
         console.print(f"seeded {stats} in {time.perf_counter() - started:.1f} s")
+    console.print(
+        f"league {target.slug}: {target.teams.count()} teams, {target.tracks.count()} tracks"
+    )
     _print_logins(logins)
 
 
