@@ -27,6 +27,8 @@ from aileague.competitions.bundle import (
     validate_bundle,
 )
 from aileague.competitions.models import DataFile, League, Scenario, Stage, Track
+from aileague.scoring.metrics import known_metric_names
+from aileague.scoring.schema import TaskKind
 from aileague.submissions.services import submit_predictions
 from tests.factories import make_entry, make_league, make_scenario, make_track, upload
 
@@ -691,7 +693,7 @@ def test_all_problems_are_collected_and_listed_one_per_line(tmp_path):
     assert caught.value.message.splitlines() == [
         "league.yaml: league.season: expected a whole number of at least 1, got the text '2026'",
         "league.yaml: tracks[0].scenarios[0].task.metric: 'auc' is not a known metric; expected "
-        "one of accuracy, chrf, f1_macro, log_loss, mae, mse, rmse, roc_auc",
+        f"one of {KNOWN_METRICS}",
         "league.yaml: tracks[1].scenarios[0].stages[0].closes: must be after opens "
         "(2026-05-01T00:00:00+08:00)",
         "reference/delivery.csv: line 3: split must be 'public' or 'private', got 'test'",
@@ -737,6 +739,8 @@ def _set(path: str, value) -> Callable[[dict], None]:
 _DELETE = object()
 C = "tracks.0.scenarios.0."  # the customs-risk scenario in _set paths
 
+KNOWN_METRICS = ", ".join(known_metric_names())
+
 MISTAKES = {
     "unknown metric": (
         _set(C + "task.metric", "auc"),
@@ -744,8 +748,7 @@ MISTAKES = {
         (
             "league.yaml",
             f"{S0}.task.metric",
-            "'auc' is not a known metric; expected one of "
-            "accuracy, chrf, f1_macro, log_loss, mae, mse, rmse, roc_auc",
+            f"'auc' is not a known metric; expected one of {KNOWN_METRICS}",
         ),
     ),
     "metric that does not apply to the kind": (
@@ -764,7 +767,7 @@ MISTAKES = {
             "league.yaml",
             f"{S0}.task.kind",
             "'binary' is not a task kind; expected one of "
-            "binary_probability, multiclass_label, regression, text",
+            + ", ".join(kind.value for kind in TaskKind),
         ),
     ),
     "multiclass task with one label": (

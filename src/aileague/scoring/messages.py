@@ -98,6 +98,17 @@ ENCODING_GUESS = {
 }
 
 
+def register_messages(texts: dict[str, dict[str, str]]) -> None:
+    """Add the messages of a kind or metric family; every code needs en and zh-hans."""
+    for code, translations in texts.items():
+        missing = [lang for lang in SUPPORTED_LANGUAGES if lang not in translations]
+        if missing:
+            raise ValueError(f"message {code!r} lacks {', '.join(missing)}")
+        if code in CATALOGUE and CATALOGUE[code] != translations:
+            raise ValueError(f"message {code!r} is registered twice with different texts")
+        CATALOGUE[code] = translations
+
+
 def render(code: str, params: dict[str, object], language: str = "en") -> str:
     texts = CATALOGUE.get(code)
     if texts is None:

@@ -9,9 +9,13 @@ from typing import Any
 
 class TaskKind(StrEnum):
     BINARY_PROBABILITY = "binary_probability"  # one probability column for the positive class
+    BINARY_LABEL = "binary_label"  # one column holding 0 or 1
     MULTICLASS_LABEL = "multiclass_label"  # one column holding a label from a fixed set
+    MULTICLASS_PROBABILITY = "multiclass_probability"  # one probability column per label
     REGRESSION = "regression"  # one numeric column
     TEXT = "text"  # one free-text column (translation, transcription)
+    RANKING = "ranking"  # rows of (query id, item id, score): retrieval and recommendation
+    DETECTION = "detection"  # rows of (image id, label, box, score): object detection
 
 
 class SchemaError(ValueError):
@@ -34,6 +38,7 @@ class TaskSchema:
     split_column: str = "split"
     labels: tuple[str, ...] = ()
     language: str | None = None  # target language of text tasks, for tokenisation
+    item_column: str = "item"  # ranking tasks: the retrieved item's id
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TaskSchema:
@@ -47,6 +52,7 @@ class TaskSchema:
             "split_column",
             "labels",
             "language",
+            "item_column",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -62,8 +68,6 @@ class TaskSchema:
                 f"{', '.join(k.value for k in TaskKind)}"
             ) from None
         labels = tuple(str(label) for label in data.get("labels") or ())
-        if kind is TaskKind.MULTICLASS_LABEL and len(labels) < 2:
-            raise SchemaError("a multiclass_label task needs a 'labels' list of at least 2 labels")
         if len(set(labels)) != len(labels):
             raise SchemaError("task labels must be unique")
         schema = cls(
@@ -75,14 +79,17 @@ class TaskSchema:
             split_column=str(data.get("split_column", "split")),
             labels=labels,
             language=data.get("language"),
+            item_column=str(data.get("item_column", "item")),
         )
-        from aileague.scoring.metrics import METRICS
+        from aileague.scoring.kinds import get_kind
+        from aileague.scoring.metrics import get_metric, known_metric_names
 
-        metric = METRICS.get(schema.metric)
-        if metric is None:
+        try:
+            metric = get_metric(schema.metric)
+        except KeyError:
             raise SchemaError(
-                f"metric {schema.metric!r} is not one of {', '.join(sorted(METRICS))}"
-            )
+                f"metric {schema.metric!r} is not one of {', '.join(known_metric_names())}"
+            ) from None
         if kind not in metric.kinds:
             raise SchemaError(
                 f"metric {schema.metric!r} does not apply to {kind.value} tasks; it applies to "
@@ -90,6 +97,7 @@ class TaskSchema:
             )
         if schema.id_column == schema.prediction_column:
             raise SchemaError("id_column and prediction_column must differ")
+        get_kind(kind).check_schema(schema)
         return schema
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,4 +113,6 @@ class TaskSchema:
             data["labels"] = list(self.labels)
         if self.language:
             data["language"] = self.language
+        if self.item_column != "item":
+            data["item_column"] = self.item_column
         return data

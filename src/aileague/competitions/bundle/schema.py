@@ -27,7 +27,7 @@ from aileague.competitions.bundle.plan import (
 )
 from aileague.competitions.bundle.source import MANIFEST, locate
 from aileague.competitions.models import EvaluationMode, ScenarioStatus
-from aileague.scoring.metrics import METRICS
+from aileague.scoring.metrics import METRICS, get_metric, known_metric_names
 from aileague.scoring.schema import SchemaError, TaskKind, TaskSchema
 
 FORMAT = "aileague-bundle/1"
@@ -100,15 +100,16 @@ def explain_schema_error(task: dict, error: SchemaError) -> tuple[str, str]:
             "kind": task.get("kind"),
             "kinds": ", ".join(kinds),
         }
-    metric = METRICS.get(task.get("metric", ""))
-    if metric is None:
+    try:
+        metric = get_metric(str(task.get("metric", "")))
+    except KeyError:
         return "metric", _("'%(metric)s' is not a known metric; expected one of %(metrics)s") % {
             "metric": task.get("metric"),
-            "metrics": ", ".join(sorted(METRICS)),
+            "metrics": ", ".join(known_metric_names()),
         }
     kind = TaskKind(task["kind"])
     if kind not in metric.kinds:
-        fitting = sorted(name for name, other in METRICS.items() if kind in other.kinds)
+        fitting = [name for name in known_metric_names() if kind in get_metric_kinds(name)]
         return "metric", _(
             "'%(metric)s' does not apply to %(kind)s tasks; expected one of %(metrics)s"
         ) % {"metric": metric.name, "kind": kind.value, "metrics": ", ".join(fitting)}
@@ -117,6 +118,10 @@ def explain_schema_error(task: dict, error: SchemaError) -> tuple[str, str]:
     if task.get("id_column", "id") == task.get("prediction_column", "prediction"):
         return "prediction_column", _("must differ from id_column")
     return "", str(error)
+
+
+def get_metric_kinds(name: str) -> frozenset:
+    return METRICS[name.partition("@")[0]].kinds
 
 
 class ManifestCheck:

@@ -6,136 +6,343 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='League',
+            name="League",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.JSONField(default=dict, verbose_name='name')),
-                ('description', models.JSONField(blank=True, default=dict, verbose_name='description')),
-                ('season', models.PositiveIntegerField(verbose_name='season')),
-                ('timezone', models.CharField(default='Asia/Shanghai', max_length=64, verbose_name='time zone')),
-                ('team_size_min', models.PositiveSmallIntegerField(default=1, verbose_name='minimum team size')),
-                ('team_size_max', models.PositiveSmallIntegerField(default=5, verbose_name='maximum team size')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.JSONField(default=dict, verbose_name="name")),
+                (
+                    "description",
+                    models.JSONField(blank=True, default=dict, verbose_name="description"),
+                ),
+                ("season", models.PositiveIntegerField(verbose_name="season")),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="Asia/Shanghai", max_length=64, verbose_name="time zone"
+                    ),
+                ),
+                (
+                    "team_size_min",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="minimum team size"),
+                ),
+                (
+                    "team_size_max",
+                    models.PositiveSmallIntegerField(default=5, verbose_name="maximum team size"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-season', 'slug'],
+                "ordering": ["-season", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='Scenario',
+            name="Scenario",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('title', models.JSONField(default=dict, verbose_name='title')),
-                ('summary', models.JSONField(blank=True, default=dict, verbose_name='summary')),
-                ('problem_statement', models.JSONField(default=dict, verbose_name='problem statement (Markdown)')),
-                ('data_description', models.JSONField(blank=True, default=dict, verbose_name='data description (Markdown)')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=12)),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('target_countries', models.JSONField(blank=True, default=list, verbose_name='target countries')),
-                ('prize_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='prize amount')),
-                ('prize_currency', models.CharField(default='CNY', max_length=3, verbose_name='prize currency')),
-                ('prize_description', models.JSONField(blank=True, default=dict, verbose_name='prize')),
-                ('pilot_offer', models.JSONField(blank=True, default=dict, verbose_name='pilot offer')),
-                ('task', models.JSONField(default=dict, verbose_name='task definition')),
-                ('metric', models.CharField(max_length=40, verbose_name='metric')),
-                ('reference_file', models.FileField(blank=True, max_length=300, upload_to='references/', verbose_name='hidden reference')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scenarios', to='accounts.organisation', verbose_name='owner organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("title", models.JSONField(default=dict, verbose_name="title")),
+                ("summary", models.JSONField(blank=True, default=dict, verbose_name="summary")),
+                (
+                    "problem_statement",
+                    models.JSONField(default=dict, verbose_name="problem statement (Markdown)"),
+                ),
+                (
+                    "data_description",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="data description (Markdown)"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                (
+                    "target_countries",
+                    models.JSONField(blank=True, default=list, verbose_name="target countries"),
+                ),
+                (
+                    "prize_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="prize amount",
+                    ),
+                ),
+                (
+                    "prize_currency",
+                    models.CharField(default="CNY", max_length=3, verbose_name="prize currency"),
+                ),
+                (
+                    "prize_description",
+                    models.JSONField(blank=True, default=dict, verbose_name="prize"),
+                ),
+                (
+                    "pilot_offer",
+                    models.JSONField(blank=True, default=dict, verbose_name="pilot offer"),
+                ),
+                ("task", models.JSONField(default=dict, verbose_name="task definition")),
+                ("metric", models.CharField(max_length=40, verbose_name="metric")),
+                (
+                    "reference_file",
+                    models.FileField(
+                        blank=True,
+                        max_length=300,
+                        upload_to="references/",
+                        verbose_name="hidden reference",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scenarios",
+                        to="accounts.organisation",
+                        verbose_name="owner organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['track', 'position', 'slug'],
+                "ordering": ["track", "position", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='question')),
-                ('answer', models.TextField(blank=True, verbose_name='answer')),
-                ('asked_at', models.DateTimeField(auto_now_add=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('asked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scenario', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='competitions.scenario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="question")),
+                ("answer", models.TextField(blank=True, verbose_name="answer")),
+                ("asked_at", models.DateTimeField(auto_now_add=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "asked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scenario",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="competitions.scenario",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-asked_at'],
+                "ordering": ["-asked_at"],
             },
         ),
         migrations.CreateModel(
-            name='Track',
+            name="Track",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField()),
-                ('name', models.JSONField(default=dict, verbose_name='name')),
-                ('description', models.JSONField(blank=True, default=dict, verbose_name='description')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('league', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tracks', to='competitions.league')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField()),
+                ("name", models.JSONField(default=dict, verbose_name="name")),
+                (
+                    "description",
+                    models.JSONField(blank=True, default=dict, verbose_name="description"),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "league",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tracks",
+                        to="competitions.league",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['league', 'position', 'slug'],
+                "ordering": ["league", "position", "slug"],
             },
         ),
         migrations.AddField(
-            model_name='scenario',
-            name='track',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scenarios', to='competitions.track'),
+            model_name="scenario",
+            name="track",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="scenarios",
+                to="competitions.track",
+            ),
         ),
         migrations.CreateModel(
-            name='DataFile',
+            name="DataFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('file', models.FileField(max_length=300, upload_to='public-data/')),
-                ('size', models.PositiveBigIntegerField(default=0)),
-                ('sha256', models.CharField(max_length=64)),
-                ('description', models.JSONField(blank=True, default=dict, verbose_name='description')),
-                ('scenario', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='data_files', to='competitions.scenario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("file", models.FileField(max_length=300, upload_to="public-data/")),
+                ("size", models.PositiveBigIntegerField(default=0)),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "description",
+                    models.JSONField(blank=True, default=dict, verbose_name="description"),
+                ),
+                (
+                    "scenario",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="data_files",
+                        to="competitions.scenario",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scenario', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('scenario', 'name'), name='unique_data_file_name')],
+                "ordering": ["scenario", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("scenario", "name"), name="unique_data_file_name"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Stage',
+            name="Stage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField()),
-                ('name', models.JSONField(default=dict, verbose_name='name')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('opens_at', models.DateTimeField(verbose_name='opens at')),
-                ('closes_at', models.DateTimeField(verbose_name='closes at')),
-                ('timezone', models.CharField(default='Asia/Shanghai', help_text='Daily quotas reset at midnight in this zone.', max_length=64, verbose_name='time zone')),
-                ('evaluation_mode', models.CharField(choices=[('automatic', 'Automatic'), ('jury', 'Jury'), ('combined', 'Combined')], default='automatic', max_length=10)),
-                ('daily_quota', models.PositiveIntegerField(default=5, verbose_name='submissions per team per day')),
-                ('total_quota', models.PositiveIntegerField(default=100, verbose_name='submissions per team in total')),
-                ('max_running', models.PositiveIntegerField(default=3, verbose_name='submissions per team in the queue at once')),
-                ('final_selection_limit', models.PositiveSmallIntegerField(default=2, help_text='0 means the best submission always counts.', verbose_name='final submissions a team may select')),
-                ('scorer_version', models.CharField(default='1', max_length=40)),
-                ('scenario', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='competitions.scenario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField()),
+                ("name", models.JSONField(default=dict, verbose_name="name")),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("opens_at", models.DateTimeField(verbose_name="opens at")),
+                ("closes_at", models.DateTimeField(verbose_name="closes at")),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="Asia/Shanghai",
+                        help_text="Daily quotas reset at midnight in this zone.",
+                        max_length=64,
+                        verbose_name="time zone",
+                    ),
+                ),
+                (
+                    "evaluation_mode",
+                    models.CharField(
+                        choices=[
+                            ("automatic", "Automatic"),
+                            ("jury", "Jury"),
+                            ("combined", "Combined"),
+                        ],
+                        default="automatic",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "daily_quota",
+                    models.PositiveIntegerField(
+                        default=5, verbose_name="submissions per team per day"
+                    ),
+                ),
+                (
+                    "total_quota",
+                    models.PositiveIntegerField(
+                        default=100, verbose_name="submissions per team in total"
+                    ),
+                ),
+                (
+                    "max_running",
+                    models.PositiveIntegerField(
+                        default=3, verbose_name="submissions per team in the queue at once"
+                    ),
+                ),
+                (
+                    "final_selection_limit",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="0 means the best submission always counts.",
+                        verbose_name="final submissions a team may select",
+                    ),
+                ),
+                ("scorer_version", models.CharField(default="1", max_length=40)),
+                (
+                    "scenario",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stages",
+                        to="competitions.scenario",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scenario', 'position', 'opens_at'],
-                'constraints': [models.UniqueConstraint(fields=('scenario', 'slug'), name='unique_stage_slug'), models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='stage_closes_after_it_opens')],
+                "ordering": ["scenario", "position", "opens_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("scenario", "slug"), name="unique_stage_slug"),
+                    models.CheckConstraint(
+                        condition=models.Q(("closes_at__gt", models.F("opens_at"))),
+                        name="stage_closes_after_it_opens",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='track',
-            constraint=models.UniqueConstraint(fields=('league', 'slug'), name='unique_track_slug_per_league'),
+            model_name="track",
+            constraint=models.UniqueConstraint(
+                fields=("league", "slug"), name="unique_track_slug_per_league"
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('competitions', '0001_initial'),
+        ("competitions", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='scenario',
-            name='baseline_file',
-            field=models.FileField(blank=True, max_length=300, upload_to='baselines/', verbose_name='baseline predictions'),
+            model_name="scenario",
+            name="baseline_file",
+            field=models.FileField(
+                blank=True,
+                max_length=300,
+                upload_to="baselines/",
+                verbose_name="baseline predictions",
+            ),
         ),
     ]

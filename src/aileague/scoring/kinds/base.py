@@ -1,0 +1,82 @@
+"""A task kind: what a predictions file holds, how its reference is read, how a split is scored.
+
+Every kind follows one pipeline (``evaluate.evaluate_file``): read both files as text columns,
+check the header, ``load_reference`` (cached per process), ``load_predictions`` (which lines the
+predictions up with the reference and reports every problem), then ``score`` once per split.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from aileague.scoring.metrics.base import Metric
+from aileague.scoring.schema import SchemaError, TaskKind, TaskSchema
+
+SPLITS = ("public", "private")
+
+
+class ReferenceError(SchemaError):  # noqa: A001 - the organiser's reference, not Python's
+    """The hidden reference itself is broken: an organiser's problem, never a team's."""
+
+
+@dataclass
+class RowReference:
+    """A reference with one row per id (tabular and text kinds)."""
+
+    ids: pa.Array
+    target: Any  # np.ndarray, or a list of str for text
+    split: np.ndarray  # "public" / "private" per row
+
+    def mask(self, split: str) -> np.ndarray:
+        return self.split == split
+
+    @property
+    def splits(self) -> list[str]:
+        return [name for name in SPLITS if (self.split == name).any()]
+
+
+class Kind(ABC):
+    kind: TaskKind
+
+    def check_schema(self, schema: TaskSchema) -> None:  # noqa: B027 - optional hook
+        """Raise SchemaError when the task definition does not suit this kind."""
+
+    @abstractmethod
+    def prediction_columns(self, schema: TaskSchema) -> list[str]:
+        """The exact header a predictions file must have, in order."""
+
+    @abstractmethod
+    def reference_columns(self, schema: TaskSchema) -> list[str]:
+        """Columns the hidden reference must have (including the split column)."""
+
+    @abstractmethod
+    def load_reference(self, table: pa.Table, schema: TaskSchema, name: str) -> Any:
+        """Parse the reference (all columns text); raise ReferenceError naming ``name``."""
+
+    @abstractmethod
+    def load_predictions(self, table: pa.Table, schema: TaskSchema, reference: Any) -> Any:
+        """Parse and line up predictions; raise InvalidSubmission with every problem."""
+
+    @abstractmethod
+    def score(
+        self, metric: Metric, schema: TaskSchema, reference: Any, predictions: Any, split: str
+    ) -> float:
+        """The metric on one split."""
+
+    def splits(self, reference: Any) -> list[str]:
+        return reference.splits
+
+
+def split_column(table: pa.Table, schema: TaskSchema, name: str) -> np.ndarray:
+    """The reference's split column as an array, refusing values other than public/private."""
+    split = np.asarray(table.column(schema.split_column).to_numpy(zero_copy_only=False))
+    bad = ~np.isin(split, SPLITS)
+    if bad.any():
+        line = int(np.flatnonzero(bad)[0]) + 2
+        raise ReferenceError(f"reference {name} line {line}: split must be 'public' or 'private'")
+    return split

@@ -1,0 +1,5 @@
+"""The ranking task kind (being written)."""
+
+from aileague.scoring.kinds.base import Kind
+
+KINDS: list[Kind] = []

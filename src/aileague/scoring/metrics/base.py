@@ -1,0 +1,67 @@
+"""The metric registry: every metric with its direction, bounds, task kinds and reference.
+
+Naming follows scikit-learn: ``*_score`` is higher-is-better, ``*_error`` / ``*_loss`` is
+lower-is-better. Metrics with a cut-off are registered once (``ndcg``) and asked for with it
+(``ndcg@10``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aileague.scoring.schema import TaskKind
+
+INF = float("inf")
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    func: Callable[..., float]
+    higher_is_better: bool
+    lower_bound: float
+    upper_bound: float
+    kinds: frozenset[TaskKind]
+    reference: str  # the library this metric is tested against
+    #: Name of a required cut-off parameter (``k`` for ``ndcg@k``), or None.
+    cutoff: str | None = None
+    #: Returns the score's signature (tokenizer, versions); default: name and scorer version.
+    signature: Callable[..., str] | None = None
+
+    def __call__(self, *args, **kwargs) -> float:
+        return float(self.func(*args, **kwargs))
+
+    @property
+    def optimum(self) -> float:
+        return self.upper_bound if self.higher_is_better else self.lower_bound
+
+
+METRICS: dict[str, Metric] = {}
+
+
+def register(metric: Metric) -> Metric:
+    if metric.name in METRICS:
+        raise ValueError(f"metric {metric.name!r} is registered twice")
+    METRICS[metric.name] = metric
+    return metric
+
+
+def known_metric_names() -> list[str]:
+    return sorted(f"{m.name}@{m.cutoff}" if m.cutoff else m.name for m in METRICS.values())
+
+
+def get_metric(name: str) -> Metric:
+    """The metric called ``name``; ``base@k`` binds a cut-off (``ndcg@10``)."""
+    base, _, raw_cutoff = name.partition("@")
+    metric = METRICS.get(base)
+    if metric is None or bool(raw_cutoff) != bool(metric.cutoff):
+        raise KeyError(f"unknown metric {name!r}; known: {', '.join(known_metric_names())}")
+    if not metric.cutoff:
+        return metric
+    if not raw_cutoff.isdigit() or int(raw_cutoff) < 1:
+        raise KeyError(f"metric {name!r}: the cut-off after '@' must be a whole number ≥ 1")
+    bound = functools.partial(metric.func, **{metric.cutoff: int(raw_cutoff)})
+    return dataclasses.replace(metric, name=name, func=bound)
