@@ -157,14 +157,10 @@ def test_chrf_takes_references_first_and_hypotheses_second():
     assert ours != CHRF().corpus_score(references, [hypotheses]).score
 
 
-def test_chrf_signature_names_the_sacrebleu_settings():
+def test_chrf_signature_names_the_metric_the_sacrebleu_version_and_the_normalisation():
+    # chrF++ and the other text metrics' signatures: tests/scoring/test_metrics_text.py.
     version = importlib.import_module("sacrebleu").__version__
-    assert metrics.chrf_signature() == (
-        f"nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:{version}"
-    )
-    assert metrics.chrf_signature(word_order=2) == (
-        f"nrefs:1|case:mixed|eff:yes|nc:6|nw:2|space:no|version:{version}"
-    )
+    assert metrics.chrf_signature() == f"chrf|sacrebleu:{version}|nfc"
 
 
 PARITY_TESTED = {"roc_auc", "log_loss", "accuracy", "f1_macro", "rmse", "mse", "mae", "chrf"}

@@ -97,10 +97,13 @@ def test_crlf_line_endings_are_accepted(tmp_path):
     assert evaluation.scores == {"public": 1.0, "private": 1.0}
 
 
-def test_a_file_that_is_not_csv_is_refused_by_its_suffix(tmp_path):
+def test_a_file_of_an_unaccepted_type_is_refused_by_its_suffix(tmp_path):
     (problem,) = problems(tmp_path, GOOD, name="predictions.xlsx")
     assert (problem.code, problem.params) == ("unsupported_format", {"suffix": ".xlsx"})
-    assert problem.message() == "Files of type '.xlsx' are not accepted here; upload a .csv file."
+    assert problem.message() == (
+        "Files of type '.xlsx' are not accepted here; upload a .csv, .tsv, .jsonl or .parquet "
+        "file, or a .zip holding one of them."
+    )
 
 
 # --- The header --------------------------------------------------------------------------------
@@ -225,13 +228,32 @@ def test_rows_in_any_order_are_matched_by_id(tmp_path):
 
 
 def test_text_where_a_number_belongs_is_not_a_number(tmp_path):
+    content = "id,prediction\n001,high\n002,0.1\n003,0.8\n004,0.2\n"
+    (problem,) = problems(tmp_path, content)
+    assert problem.code == "not_a_number"
+    assert (problem.params, problem.lines, problem.examples) == (
+        {"column": "prediction", "count": 1},
+        [2],
+        ["high"],
+    )
+    assert problem.message() == "1 value(s) in 'prediction' are not numbers."
+
+
+def test_a_decimal_comma_is_not_a_number_and_the_message_says_to_use_a_dot(tmp_path):
     content = 'id,prediction\n001,high\n002,"0,1"\n003,0.8\n004,0.2\n'
     (problem,) = problems(tmp_path, content)
     assert problem.code == "not_a_number"
     assert (problem.params, problem.lines, problem.examples) == (
-        {"column": "prediction", "count": 2},
+        {"column": "prediction", "count": 2, "hint": "decimal_comma"},
         [2, 3],
         ["high", "0,1"],
+    )
+    assert problem.message() == (
+        "2 value(s) in 'prediction' are not numbers. Use a dot as the decimal separator: 0.5, "
+        "not 0,5."
+    )
+    assert problem.message("zh-hans") == (
+        "'prediction' 列中有 2 个值不是数字。小数点请用英文句点：写 0.5，不要写 0,5。"
     )
 
 

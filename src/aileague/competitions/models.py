@@ -90,6 +90,10 @@ class Scenario(models.Model):
     baseline_file = models.FileField(
         _("baseline predictions"), upload_to="baselines/", max_length=300, blank=True
     )
+    # ``task.metric == "custom"``: the organiser's score(y_true, y_pred), run in its own process.
+    custom_metric_file = models.FileField(
+        _("custom metric"), upload_to="custom-metrics/", max_length=300, blank=True
+    )
     position = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

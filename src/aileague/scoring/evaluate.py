@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aileague.scoring.custom import metric_for_schema
 from aileague.scoring.kinds import SPLITS, ReferenceError, get_kind
-from aileague.scoring.metrics import get_metric
-from aileague.scoring.readers import TextTable, read_csv_as_text
+from aileague.scoring.readers import TextTable, read_table
 from aileague.scoring.schema import TaskSchema
-from aileague.scoring.validation import MAX_EXAMPLES, InvalidSubmission, Problem
+from aileague.scoring.validation import InvalidSubmission, Problem, check_columns, validate_table
 
 SCORER_VERSION = "1"
-DELIMITERS = (";", "\t", "|")
 
 __all__ = [
     "SCORER_VERSION",
@@ -43,9 +42,16 @@ class Evaluation:
 def _read_reference(path: Path, schema: TaskSchema) -> Any:
     kind = get_kind(schema.kind)
     try:
-        text = read_csv_as_text(path)
+        text = read_table(path)
     except InvalidSubmission as exc:
         raise ReferenceError(f"reference {path.name}: {exc}") from None
+    try:
+        return _load_reference_table(kind, text, path, schema)
+    finally:
+        text.close()
+
+
+def _load_reference_table(kind: Any, text: TextTable, path: Path, schema: TaskSchema) -> Any:
     needed = kind.reference_columns(schema)
     missing = [name for name in needed if name not in text.table.column_names]
     if missing:
@@ -55,6 +61,13 @@ def _read_reference(path: Path, schema: TaskSchema) -> Any:
         )
     if text.ragged_rows:
         raise ReferenceError(f"reference {path.name} line {text.ragged_rows[0].line} is ragged")
+    if text.problems:
+        first = text.problems[0]
+        where = f" {text.unit} {first.lines[0]}" if first.lines else ""
+        raise ReferenceError(f"reference {path.name}{where}: {first.message()}")
+    empty = [name for name in needed if name in text.nulls]
+    if empty:
+        raise ReferenceError(f"reference {path.name} has null values in {', '.join(empty)}")
     return kind.load_reference(text.table, schema, path.name)
 
 
@@ -70,52 +83,36 @@ def load_reference(path: Path, schema: TaskSchema) -> Any:
 
 
 def check_header(text: TextTable, expected: list[str]) -> list[Problem]:
-    """Header and row-shape problems, reported together."""
-    names = text.table.column_names
-    if len(names) == 1 and any(sep in names[0] for sep in DELIMITERS):
-        delimiter = next(sep for sep in DELIMITERS if sep in names[0])
-        return [Problem("wrong_delimiter", {"header": names[0], "delimiter": delimiter})]
-    joined = ",".join(expected)
-    problems = [
-        Problem("missing_column", {"column": name, "expected": joined})
-        for name in expected
-        if name not in names
-    ]
-    problems += [
-        Problem("unexpected_column", {"column": name, "expected": joined})
-        for name in names
-        if name not in expected
-    ]
-    if text.ragged_rows:
-        shown = text.ragged_rows[:MAX_EXAMPLES]
-        problems.append(
-            Problem(
-                "ragged_row",
-                {"count": len(text.ragged_rows), "expected": text.expected_fields},
-                lines=[row.line for row in shown],
-                examples=[row.text for row in shown],
-            )
-        )
-    return problems
+    """Header and row-shape problems, reported together (see ``validation.check_columns``)."""
+    problems, _ = check_columns(text.table.column_names, expected, fmt=text.format)
+    return problems + text.problems
 
 
-def evaluate_file(predictions_path: Path, reference_path: Path, schema: TaskSchema) -> Evaluation:
+def evaluate_file(
+    predictions_path: Path,
+    reference_path: Path,
+    schema: TaskSchema,
+    *,
+    custom_metric_path: Path | None = None,
+) -> Evaluation:
     """Score a predictions file on every split of the reference.
 
     Raises ``InvalidSubmission`` (the team's file is wrong) or ``ReferenceError`` (ours is).
+    A ``metric: custom`` task is scored by the file at ``custom_metric_path``, in a separate
+    process; without it the file is still validated, then ``CustomMetricError`` is raised.
     """
-    if Path(predictions_path).suffix.lower() not in {".csv", ""}:
-        raise InvalidSubmission(
-            [Problem("unsupported_format", {"suffix": Path(predictions_path).suffix})]
-        )
     kind = get_kind(schema.kind)
-    metric = get_metric(schema.metric)
+    metric = metric_for_schema(schema, custom_metric_path)
     reference = load_reference(Path(reference_path), schema)
-    text = read_csv_as_text(Path(predictions_path))
-    problems = check_header(text, kind.prediction_columns(schema))
-    if problems:
-        raise InvalidSubmission(problems)
-    predictions = kind.load_predictions(text.table, schema, reference)
+    text = read_table(Path(predictions_path))
+    try:
+        predictions = validate_table(
+            text,
+            kind.prediction_columns(schema),
+            lambda table: kind.load_predictions(table, schema, reference),
+        )
+    finally:
+        text.close()
     scores = {
         split: kind.score(metric, schema, reference, predictions, split)
         for split in kind.splits(reference)
@@ -127,7 +124,7 @@ def evaluate_file(predictions_path: Path, reference_path: Path, schema: TaskSche
     )
     return Evaluation(
         scores=scores,
-        metric=schema.metric,
+        metric=metric.name,
         scorer_version=SCORER_VERSION,
         signature=signature,
         rows=text.table.num_rows,

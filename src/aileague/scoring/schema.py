@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aileague.scoring.custom import CustomMetricSpec
 
 
 class TaskKind(StrEnum):
@@ -39,6 +42,8 @@ class TaskSchema:
     labels: tuple[str, ...] = ()
     language: str | None = None  # target language of text tasks, for tokenisation
     item_column: str = "item"  # ranking tasks: the retrieved item's id
+    #: ``metric: custom``: the organiser's metric (file, name, direction, limits).
+    custom_metric: CustomMetricSpec | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TaskSchema:
@@ -53,6 +58,7 @@ class TaskSchema:
             "labels",
             "language",
             "item_column",
+            "custom_metric",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -70,6 +76,13 @@ class TaskSchema:
         labels = tuple(str(label) for label in data.get("labels") or ())
         if len(set(labels)) != len(labels):
             raise SchemaError("task labels must be unique")
+        from aileague.scoring.custom import CUSTOM, CustomMetricSpec, metric_for_schema
+
+        custom_metric = None
+        if data.get("metric") == CUSTOM:
+            custom_metric = CustomMetricSpec.from_dict(data.get("custom_metric"))
+        elif "custom_metric" in data:
+            raise SchemaError("custom_metric applies only to tasks whose metric is custom")
         schema = cls(
             kind=kind,
             metric=str(data.get("metric", "")),
@@ -80,15 +93,17 @@ class TaskSchema:
             labels=labels,
             language=data.get("language"),
             item_column=str(data.get("item_column", "item")),
+            custom_metric=custom_metric,
         )
         from aileague.scoring.kinds import get_kind
-        from aileague.scoring.metrics import get_metric, known_metric_names
+        from aileague.scoring.metrics import known_metric_names
 
         try:
-            metric = get_metric(schema.metric)
+            metric = metric_for_schema(schema)
         except KeyError:
             raise SchemaError(
-                f"metric {schema.metric!r} is not one of {', '.join(known_metric_names())}"
+                f"metric {schema.metric!r} is not one of {', '.join(known_metric_names())}, "
+                "or custom"
             ) from None
         if kind not in metric.kinds:
             raise SchemaError(
@@ -115,4 +130,6 @@ class TaskSchema:
             data["language"] = self.language
         if self.item_column != "item":
             data["item_column"] = self.item_column
+        if self.custom_metric is not None:
+            data["custom_metric"] = self.custom_metric.to_dict()
         return data

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from aileague.accounts.queries import can_manage_scenario
 from aileague.common.api import optional_auth, token_or_session
 from aileague.common.errors import NotFound, PermissionDenied
 from aileague.competitions.queries import access_scenario, access_stage
@@ -19,6 +20,7 @@ from aileague.submissions.queries import (
     access_submission,
     leaderboard_for_stage,
     quota_status,
+    scenario_metric,
     submissions_of_entry,
     visible_scores,
 )
@@ -85,8 +87,10 @@ class FinalIn(Schema):
     selected: bool
 
 
-def problems_out(submission: Submission) -> list[ProblemOut]:
+def problems_out(submission: Submission, user=None) -> list[ProblemOut]:
+    """Problems in the reader's language; a failure's log only for the scenario's managers."""
     language = get_language() or "en"
+    show_logs = user is not None and can_manage_scenario(user, submission.stage.scenario)
     out = []
     for problem in submission.problems:
         code = problem.get("code", "error")
@@ -95,7 +99,7 @@ def problems_out(submission: Submission) -> list[ProblemOut]:
             if "log" in problem
             else render(code, problem.get("params", {}), language)
         )
-        if submission.state == SubmissionState.FAILED:
+        if submission.state == SubmissionState.FAILED and not show_logs:
             message = _(
                 "Scoring failed on our side; this submission is not charged to your quota. "
                 "The organisers have been told."
@@ -126,7 +130,7 @@ def submission_out(submission: Submission, user) -> SubmissionOut:
         created_at=submission.created_at,
         finished_at=submission.finished_at,
         scores=visible_scores(submission, user),
-        problems=problems_out(submission),
+        problems=problems_out(submission, user),
         is_final_selection=submission.is_final_selection,
     )
 
@@ -209,9 +213,7 @@ def get_leaderboard(request, slug: str, stage: str = "", split: str = "public"):
     scenario = access_scenario(slug=slug, user=request.user)
     stage_obj = access_stage(scenario=scenario, slug=stage or None)
     rows = leaderboard_for_stage(stage=stage_obj, split=split, user=request.user)
-    from aileague.scoring import get_metric
-
-    metric = get_metric(scenario.metric)
+    metric = scenario_metric(scenario)
     return LeaderboardOut(
         scenario=scenario.slug,
         stage=stage_obj.slug,

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from aileague.accounts.queries import can_manage_scenario
 from aileague.common.errors import NotFound, PermissionDenied
 from aileague.competitions.models import Stage
-from aileague.scoring import get_metric
+from aileague.scoring.custom import metric_for_task
+from aileague.scoring.metrics import Metric
 from aileague.scoring.ranking import best_per_key, rank_rows
 from aileague.submissions.models import (
     CHARGED_STATES,
@@ -126,6 +127,12 @@ def can_see_split(*, stage: Stage, split: str, user) -> bool:
     return stage.is_closed() or can_manage_scenario(user, stage.scenario)
 
 
+def scenario_metric(scenario) -> Metric:
+    """The scenario's metric (name, direction, bounds), built-in or custom; nothing runs."""
+    task = scenario.task or {}
+    return metric_for_task(task if task.get("metric") else {**task, "metric": scenario.metric})
+
+
 @dataclass
 class LeaderboardRow:
     rank: int
@@ -154,7 +161,7 @@ def leaderboard_for_stage(*, stage: Stage, split: str, user) -> list[Leaderboard
             _("The private leaderboard is revealed when the stage closes."),
             code="private_leaderboard_hidden",
         )
-    metric = get_metric(stage.scenario.task.get("metric") or stage.scenario.metric)
+    metric = scenario_metric(stage.scenario)
     scores = Score.objects.filter(
         submission__stage=stage,
         submission__state=SubmissionState.SCORED,

@@ -30,6 +30,7 @@ from aileague.common.errors import (
 )
 from aileague.competitions.models import EvaluationMode, Stage
 from aileague.scoring import InvalidSubmission, TaskSchema, evaluate_file
+from aileague.scoring.custom import CustomMetricError
 from aileague.scoring.evaluate import ReferenceError
 from aileague.submissions.models import Score, Submission, SubmissionState
 from aileague.submissions.queries import quota_status
@@ -160,6 +161,8 @@ def _inline_problems(stage: Stage, stored: storage.StoredFile) -> list[dict]:
         return []
     scenario = stage.scenario
     try:
+        # No custom_metric_path: an organiser's metric never runs in the web process. The file
+        # is validated all the same, then the metric refuses to run (CustomMetricError below).
         evaluate_file(
             Path(storage.local_path(stored.name)),
             _reference_path(scenario),
@@ -167,6 +170,8 @@ def _inline_problems(stage: Stage, stored: storage.StoredFile) -> list[dict]:
         )
     except InvalidSubmission as exc:
         return [problem_record(p) for p in exc.problems]
+    except CustomMetricError:
+        return []  # valid; the worker runs the custom metric
     except Exception:  # noqa: BLE001 - our own trouble is the worker's to report, not the team's
         log.exception("inline validation failed for scenario %s", scenario.slug)
     return []
@@ -186,6 +191,13 @@ def _reference_path(scenario) -> Path:
     if not scenario.reference_file:
         raise ReferenceError(f"scenario {scenario.slug} has no hidden reference")
     return Path(scenario.reference_file.path)
+
+
+def _custom_metric_path(scenario) -> Path | None:
+    """The scenario's custom metric file, if it has one (a custom task without one fails)."""
+    if not scenario.custom_metric_file:
+        return None
+    return Path(storage.local_path(scenario.custom_metric_file.name))
 
 
 def enqueue_scoring(submission_id: int) -> None:
@@ -221,11 +233,15 @@ def score_submission(*, submission_id: int) -> Submission | None:
             Path(storage.local_path(submission.file.name)),
             _reference_path(scenario),
             TaskSchema.from_dict(scenario.task),
+            custom_metric_path=_custom_metric_path(scenario),
         )
     except InvalidSubmission as exc:
         return _finish(
             submission, SubmissionState.INVALID, [problem_record(p) for p in exc.problems]
         )
+    except CustomMetricError as exc:
+        # The organiser's metric failed; it would fail again, so there is no retry.
+        return _finish(submission, SubmissionState.FAILED, [{"code": exc.code, "log": exc.report}])
     except ReferenceError as exc:
         return _finish(
             submission, SubmissionState.FAILED, [{"code": "reference_error", "log": str(exc)}]

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from aileague.accounts.queries import can_manage_scenario
 from aileague.common.errors import AileagueError, NotFound, PermissionDenied
 from aileague.competitions.queries import access_scenario, access_stage
-from aileague.scoring import get_metric
 from aileague.submissions import queries, services
 from aileague.submissions.forms import FinalSelectionForm, UploadForm
 from aileague.submissions.models import ScoreSplit, SubmissionState
@@ -27,7 +27,7 @@ PENDING_STATES = (SubmissionState.QUEUED, SubmissionState.SCORING)
 
 def _higher_is_better(scenario) -> bool:
     # A bool, not the Metric: templates would try to call the (callable) Metric object.
-    return get_metric(scenario.task.get("metric") or scenario.metric).higher_is_better
+    return queries.scenario_metric(scenario).higher_is_better
 
 
 def _scenario_and_stage(slug: str, stage_slug: str, user):
@@ -69,6 +69,7 @@ def _page_context(request, scenario, stage, entry):
         "stage": stage,
         "entry": entry,
         "higher_is_better": _higher_is_better(scenario),
+        "can_see_logs": can_manage_scenario(request.user, scenario),  # of failed scoring
         "quota": queries.quota_status(entry=entry, stage=stage),
         "rows": _submission_rows(request, entry, stage),
     }

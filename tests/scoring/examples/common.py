@@ -21,3 +21,13 @@ def reorder_arrays(args, order):
         else:
             out.append(value)
     return tuple(out)
+
+
+def scorable(metric, y_true) -> bool:
+    """Whether a perfect prediction of ``y_true`` has a score: the tabular kinds refuse a
+    reference split that has none (R² of one row, kappa of one label)."""
+    try:
+        metric(y_true, y_true.copy())
+    except ValueError:
+        return False
+    return True

@@ -130,7 +130,7 @@ def _scenario(scenario: Scenario, files: Files) -> dict[str, Any]:
     _put(entry, "target_countries", scenario.target_countries)
     _put(entry, "prize", _prize(scenario))
     _put(entry, "pilot_offer", scenario.pilot_offer)
-    entry["task"] = dict(scenario.task)
+    entry["task"] = _task(scenario, files)
     entry["data"] = [_data_file(data, files, slug) for data in scenario.data_files.all()]
     if scenario.reference_file.name:
         entry["reference"] = _stored(files, f"reference/{slug}.csv", scenario.reference_file.name)
@@ -139,6 +139,26 @@ def _scenario(scenario: Scenario, files: Files) -> dict[str, Any]:
         entry["baseline"] = _stored(files, f"baselines/{slug}{suffix}", scenario.baseline_file.name)
     entry["stages"] = [_stage(stage) for stage in scenario.stages.all()]
     return entry
+
+
+def _task(scenario: Scenario, files: Files) -> dict[str, Any]:
+    """The stored task; a custom metric's file goes back to the path the bundle gave it."""
+    task = dict(scenario.task)
+    block = task.get("custom_metric")
+    if not isinstance(block, dict) or not scenario.custom_metric_file.name:
+        return task
+    name = str(block.get("path", ""))
+    stored = scenario.custom_metric_file.name
+    # Scenarios of one bundle may share a metric file; one that differs gets its own name.
+    if name in files and not _same_content(files[name], stored):
+        name = f"metrics/{scenario.slug}/{PurePosixPath(name).name}"
+    task["custom_metric"] = {**block, "path": _stored(files, name, stored)}
+    return task
+
+
+def _same_content(content: str, storage_name: str) -> bool:
+    with _open(content) as first, default_storage.open(storage_name, "rb") as second:
+        return first.read() == second.read()
 
 
 def _stored(files: Files, name: str, storage_name: str) -> str:

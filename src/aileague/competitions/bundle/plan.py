@@ -46,6 +46,7 @@ class ScenarioPlan:
     schema: TaskSchema | None = None
     reference: SourceFile | None = None
     baseline: SourceFile | None = None
+    custom_metric: SourceFile | None = None  # the task's metric: custom file
     data: list[DataFilePlan] = field(default_factory=list)
     stages: list[StagePlan] = field(default_factory=list)
 

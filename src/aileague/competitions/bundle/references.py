@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from aileague.competitions.bundle.fields import Checker
 from aileague.competitions.bundle.plan import LeaguePlan, ScenarioPlan
+from aileague.scoring.custom import CustomMetricError
 from aileague.scoring.evaluate import SPLITS, ReferenceError, evaluate_file, load_reference
 from aileague.scoring.readers import read_csv_as_text
 from aileague.scoring.schema import TaskKind, TaskSchema
@@ -222,14 +223,32 @@ def _check_binary(checker: Checker, file: str, column: str, target, values, is_p
 
 
 def check_baseline(checker: Checker, scenario: ScenarioPlan) -> None:
-    """Score the baseline as a team's file would be scored: the demo submits it."""
+    """Score the baseline as a team's file would be scored: the demo submits it.
+
+    A custom metric runs here too, in its own limited process, so that a metric that fails on
+    the baseline is the organiser's to fix before any team submits.
+    """
     assert scenario.baseline is not None
     assert scenario.reference is not None
     assert scenario.schema is not None
+    custom = scenario.custom_metric
     try:
-        evaluate_file(scenario.baseline.path, scenario.reference.path, scenario.schema)
+        evaluate_file(
+            scenario.baseline.path,
+            scenario.reference.path,
+            scenario.schema,
+            custom_metric_path=custom.path if custom else None,
+        )
     except InvalidSubmission as exc:
         for where, message in _reading_problems(exc.problems):
             checker.fail(where, message, file=scenario.baseline.name)
+    except CustomMetricError as exc:
+        if custom is not None:  # without its file, the file's own problem is reported already
+            checker.fail(
+                _("line %(line)d") % {"line": exc.line} if exc.line else "",
+                _("fails on the baseline %(baseline)s: %(problem)s")
+                % {"baseline": scenario.baseline.name, "problem": exc.reason},
+                file=custom.name,
+            )
     except (ReferenceError, ValueError) as exc:
         checker.fail("", str(exc), file=scenario.baseline.name)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from aileague.accounts.models import OrganisationKind
 from aileague.common.countries import COUNTRIES
+from aileague.competitions.bundle.custom_metric import check_custom_block, custom_metric_file
 from aileague.competitions.bundle.fields import CURRENCY, Checker, join
 from aileague.competitions.bundle.plan import (
     DataFilePlan,
@@ -27,6 +28,7 @@ from aileague.competitions.bundle.plan import (
 )
 from aileague.competitions.bundle.source import MANIFEST, locate
 from aileague.competitions.models import EvaluationMode, ScenarioStatus
+from aileague.scoring.custom import CUSTOM
 from aileague.scoring.metrics import METRICS, get_metric, known_metric_names
 from aileague.scoring.schema import SchemaError, TaskKind, TaskSchema
 
@@ -100,6 +102,9 @@ def explain_schema_error(task: dict, error: SchemaError) -> tuple[str, str]:
             "kind": task.get("kind"),
             "kinds": ", ".join(kinds),
         }
+    if task.get("metric") == CUSTOM:
+        # check_custom_block reported the block's own mistakes; what is left is the task's.
+        return _explain_task_error(task, error, "custom_metric")
     try:
         metric = get_metric(str(task.get("metric", "")))
     except KeyError:
@@ -113,11 +118,16 @@ def explain_schema_error(task: dict, error: SchemaError) -> tuple[str, str]:
         return "metric", _(
             "'%(metric)s' does not apply to %(kind)s tasks; expected one of %(metrics)s"
         ) % {"metric": metric.name, "kind": kind.value, "metrics": ", ".join(fitting)}
-    if kind is TaskKind.MULTICLASS_LABEL and len(task.get("labels") or ()) < 2:
+    return _explain_task_error(task, error, "")
+
+
+def _explain_task_error(task: dict, error: SchemaError, key: str) -> tuple[str, str]:
+    """Mistakes that do not depend on the metric; else ``error`` as it is, at ``key``."""
+    if task.get("kind") == TaskKind.MULTICLASS_LABEL and len(task.get("labels") or ()) < 2:
         return "labels", _("a multiclass_label task needs a list of at least 2 labels")
     if task.get("id_column", "id") == task.get("prediction_column", "prediction"):
         return "prediction_column", _("must differ from id_column")
-    return "", str(error)
+    return key, str(error)
 
 
 def get_metric_kinds(name: str) -> frozenset:
@@ -273,6 +283,11 @@ class ManifestCheck:
         plan.schema = c.get(data, "task", path, self.task)
         plan.fields["task"] = plan.schema.to_dict() if plan.schema else None
         plan.fields["metric"] = plan.schema.metric if plan.schema else None
+        if plan.schema and plan.schema.custom_metric:
+            custom = plan.schema.custom_metric
+            plan.fields["metric"] = custom.name  # what leaderboards and pages show
+            block_path = join(join(path, "task"), "custom_metric")
+            plan.custom_metric = custom_metric_file(c, self.root, custom, block_path)
         plan.reference = c.get(data, "reference", path, self.file)
         plan.baseline = c.get(data, "baseline", path, self.file)
         plan.data = c.get(data, "data", path, self.data_files, [])
@@ -331,7 +346,10 @@ class ManifestCheck:
     def task(self, value: Any, path: str) -> TaskSchema | None:
         c = self.c
         data = c.mapping(
-            value, path, required=("kind", "metric"), optional=(*TASK_COLUMNS, "labels", "language")
+            value,
+            path,
+            required=("kind", "metric"),
+            optional=(*TASK_COLUMNS, "labels", "language", "custom_metric"),
         )
         if data is None:
             return None
@@ -341,6 +359,7 @@ class ManifestCheck:
         c.get(data, "labels", path, c.list_of, item=self.label)
         c.get(data, "language", path, c.language)
         self.kind_specific(data, path)
+        check_custom_block(c, data, path)
         if len(c.problems) > before:
             return None
         try:

@@ -121,6 +121,7 @@ def _retire_files(scenario: Scenario, files: StoredFiles) -> None:
     files.retire(
         scenario.reference_file.name,
         scenario.baseline_file.name,
+        scenario.custom_metric_file.name,
         *scenario.data_files.values_list("file", flat=True),
     )
 
@@ -144,6 +145,7 @@ def _write_scenario(
     assert plan.reference is not None
     scenario.reference_file.name = files.store(plan.reference, f"references/{plan.slug}.csv").name
     scenario.baseline_file.name = _store_baseline(plan, files)
+    scenario.custom_metric_file.name = _store_custom_metric(plan, files)
     scenario.save()
     scenario.data_files.all().delete()
     for data in plan.data:
@@ -166,6 +168,14 @@ def _store_baseline(plan: ScenarioPlan, files: StoredFiles) -> str:
         return ""
     file_name = PurePosixPath(plan.baseline.name).name
     return files.store(plan.baseline, f"baselines/{plan.slug}/{file_name}").name
+
+
+def _store_custom_metric(plan: ScenarioPlan, files: StoredFiles) -> str:
+    """The metric's file keeps its name too: tracebacks in its log name it."""
+    if plan.custom_metric is None:
+        return ""
+    file_name = PurePosixPath(plan.custom_metric.name).name
+    return files.store(plan.custom_metric, f"custom-metrics/{plan.slug}/{file_name}").name
 
 
 def _write_stages(scenario: Scenario, plans: list[StagePlan]) -> None:

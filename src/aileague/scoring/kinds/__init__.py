@@ -5,9 +5,7 @@ from aileague.scoring.kinds.base import SPLITS, Kind, ReferenceError, RowReferen
 from aileague.scoring.schema import TaskKind
 
 KINDS: dict[TaskKind, Kind] = {
-    kind.kind: kind
-    for module in (tabular, text, ranking, detection)
-    for kind in module.KINDS
+    kind.kind: kind for module in (tabular, text, ranking, detection) for kind in module.KINDS
 }
 
 

@@ -1,5 +1,256 @@
-"""The ranking task kind (being written)."""
+"""Ranked items per query: retrieval and recommendation.
 
-from aileague.scoring.kinds.base import Kind
+Predictions: one row per ranked (query, item) pair, ``id_column, item_column,
+prediction_column`` (query id, item id, score; higher scores rank first). Reference: one row per
+judged pair, ``id_column, item_column, target_column, split_column`` (graded relevance ≥ 0; the
+split is per query). Every query of the reference must be ranked; items the reference does not
+judge are allowed and count as irrelevant.
+"""
 
-KINDS: list[Kind] = []
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from aileague.scoring.kinds.base import SPLITS, Kind, ReferenceError, split_column
+from aileague.scoring.messages import register_messages
+from aileague.scoring.metrics.base import Metric
+from aileague.scoring.schema import SchemaError, TaskKind, TaskSchema
+from aileague.scoring.validation import (
+    MAX_EXAMPLES,
+    InvalidSubmission,
+    Problem,
+    examples_of,
+    parse_numbers,
+)
+
+register_messages(
+    {
+        "empty_item": {
+            "en": "{count} row(s) have an empty '{column}'; give every ranked item its id.",
+            "zh-hans": "{count} 行的 '{column}' 为空；请为每个排序条目填写 id。",
+        },
+        "unknown_queries": {
+            "en": "{count} row(s) belong to queries that are not in the test set; remove them.",
+            "zh-hans": "有 {count} 行属于不在测试集中的查询；请删除这些行。",
+        },
+        "missing_queries": {
+            "en": "{count} query(ies) of the test set have no ranked items; rank items for every "
+            "query in the sample submission.",
+            "zh-hans": "测试集中有 {count} 个查询没有任何排序结果；"
+            "请为样例提交中的每个查询给出排序。",
+        },
+        "duplicate_item": {
+            "en": "{count} (query, item) pair(s) appear more than once; rank each item at most "
+            "once per query.",
+            "zh-hans": "有 {count} 个（查询，条目）对重复出现；"
+            "同一查询中每个条目最多只能出现一次。",
+        },
+    }
+)
+
+
+@dataclass
+class RankingReference:
+    queries: pa.Array  # each query id once
+    query_split: np.ndarray  # "public" / "private" per query
+    query: np.ndarray  # per row: position of its query in ``queries``
+    item: pa.Array  # per row
+    relevance: np.ndarray  # per row, ≥ 0
+
+    @property
+    def splits(self) -> list[str]:
+        return [name for name in SPLITS if (self.query_split == name).any()]
+
+
+@dataclass
+class RankingPredictions:
+    query: np.ndarray  # position of the row's query in the reference's ``queries``
+    item: pa.Array
+    score: np.ndarray
+
+
+def _is_empty(values: pa.Array) -> np.ndarray:
+    return np.asarray(pc.equal(pc.utf8_length(values), 0).to_numpy(zero_copy_only=False))
+
+
+def _encode(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    encoded = pc.dictionary_encode(values)
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
+
+
+def _first_duplicate(keys: np.ndarray) -> int | None:
+    """The row of the first key seen before, or None."""
+    ordered = np.sort(keys)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return None  # the usual case, found without the stable sort below
+    order = np.argsort(keys, kind="stable")
+    repeated = np.flatnonzero(keys[order][1:] == keys[order][:-1])
+    return int(order[repeated + 1].min()) if repeated.size else None
+
+
+class Ranking(Kind):
+    kind = TaskKind.RANKING
+
+    def check_schema(self, schema: TaskSchema) -> None:
+        columns = [schema.id_column, schema.item_column, schema.prediction_column]
+        reference = [schema.id_column, schema.item_column, schema.target_column]
+        if len(set(columns)) < 3 or len(set(reference + [schema.split_column])) < 4:
+            raise SchemaError(
+                "a ranking task needs distinct id_column (query), item_column, "
+                "prediction_column (score), target_column (relevance) and split_column"
+            )
+
+    def prediction_columns(self, schema: TaskSchema) -> list[str]:
+        return [schema.id_column, schema.item_column, schema.prediction_column]
+
+    def reference_columns(self, schema: TaskSchema) -> list[str]:
+        return [schema.id_column, schema.item_column, schema.target_column, schema.split_column]
+
+    def load_reference(self, table: pa.Table, schema: TaskSchema, name: str) -> RankingReference:
+        split = split_column(table, schema, name)
+        queries = table.column(schema.id_column).combine_chunks()
+        items = table.column(schema.item_column).combine_chunks()
+        for column, values in ((schema.id_column, queries), (schema.item_column, items)):
+            empty = _is_empty(values)
+            if empty.any():
+                line = int(np.flatnonzero(empty)[0]) + 2
+                raise ReferenceError(f"reference {name} line {line}: empty {column}")
+        query, query_ids = _encode(queries)
+        item, item_ids = _encode(items)
+        duplicate = _first_duplicate(query * np.int64(len(item_ids)) + item)
+        if duplicate is not None:
+            raise ReferenceError(
+                f"reference {name} line {duplicate + 2}: query {queries[duplicate]} "
+                f"judges item {items[duplicate]} twice"
+            )
+        relevance = self._relevance(table, schema, name)
+        query_split = self._query_split(query, split, queries, name)
+        relevant = np.bincount(query[relevance > 0], minlength=len(query_ids))
+        if (relevant == 0).any():
+            first = int(np.flatnonzero(relevant == 0)[0])
+            raise ReferenceError(
+                f"reference {name}: query {query_ids[first]} has no relevant item "
+                "(relevance > 0), so no ranking of it can be scored"
+            )
+        return RankingReference(
+            queries=query_ids,
+            query_split=query_split,
+            query=query,
+            item=items,
+            relevance=relevance,
+        )
+
+    def _relevance(self, table: pa.Table, schema: TaskSchema, name: str) -> np.ndarray:
+        relevance, problems = parse_numbers(
+            table.column(schema.target_column).combine_chunks(), schema.target_column
+        )
+        if problems:
+            raise ReferenceError(f"reference {name}: {problems[0].message()}")
+        if (relevance < 0).any():
+            line = int(np.flatnonzero(relevance < 0)[0]) + 2
+            raise ReferenceError(f"reference {name} line {line}: relevance must be ≥ 0")
+        return relevance
+
+    def _query_split(self, query, split, queries, name) -> np.ndarray:
+        """The split of each query, refusing a query whose rows disagree."""
+        _, first = np.unique(query, return_index=True)
+        query_split = split[first]
+        moved = np.flatnonzero(query_split[query] != split)
+        if moved.size:
+            row = int(moved[0])
+            raise ReferenceError(
+                f"reference {name} line {row + 2}: query {queries[row]} is in both splits; "
+                "a query's rows must all be in one split"
+            )
+        return query_split
+
+    def load_predictions(
+        self, table: pa.Table, schema: TaskSchema, reference: RankingReference
+    ) -> RankingPredictions:
+        queries = table.column(schema.id_column).combine_chunks()
+        items = table.column(schema.item_column).combine_chunks()
+        problems: list[Problem] = []
+        empty = _is_empty(queries)
+        if empty.any():
+            problems.append(examples_of(empty, queries, "empty_id", {}))
+        empty_items = _is_empty(items)
+        if empty_items.any():
+            params = {"column": schema.item_column}
+            problems.append(examples_of(empty_items, items, "empty_item", params))
+        position = pc.index_in(queries, value_set=reference.queries)
+        unknown = np.asarray(pc.is_null(position).to_numpy(zero_copy_only=False)) & ~empty
+        if unknown.any():
+            problems.append(examples_of(unknown, queries, "unknown_queries", {}))
+        problems += self._missing_queries(queries, reference)
+        problems += self._duplicates(queries, items)
+        score, score_problems = parse_numbers(
+            table.column(schema.prediction_column).combine_chunks(), schema.prediction_column
+        )
+        problems += score_problems
+        if problems:
+            raise InvalidSubmission(problems)
+        return RankingPredictions(
+            query=position.to_numpy(zero_copy_only=False).astype(np.int64),
+            item=items,
+            score=score,
+        )
+
+    def _missing_queries(self, queries: pa.Array, reference: RankingReference) -> list[Problem]:
+        present = np.asarray(
+            pc.is_in(reference.queries, value_set=queries).to_numpy(zero_copy_only=False)
+        )
+        missing = np.flatnonzero(~present)
+        if not missing.size:
+            return []
+        return [
+            Problem(
+                "missing_queries",
+                {"count": int(missing.size)},
+                examples=[str(reference.queries[int(i)]) for i in missing[:MAX_EXAMPLES]],
+            )
+        ]
+
+    def _duplicates(self, queries: pa.Array, items: pa.Array) -> list[Problem]:
+        query, _ = _encode(queries)
+        item, item_ids = _encode(items)
+        keys = query * np.int64(len(item_ids)) + item
+        ordered = np.sort(keys)
+        repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+        if not repeated.size:
+            return []
+        rows = np.flatnonzero(np.isin(keys, repeated))[:MAX_EXAMPLES]
+        return [
+            Problem(
+                "duplicate_item",
+                {"count": int(repeated.size)},
+                lines=[int(row) + 2 for row in rows],
+                examples=[f"{queries[int(row)]}, {items[int(row)]}" for row in rows],
+            )
+        ]
+
+    def score(
+        self,
+        metric: Metric,
+        schema: TaskSchema,
+        reference: RankingReference,
+        predictions: RankingPredictions,
+        split: str,
+    ) -> float:
+        in_split = reference.query_split == split
+        rows = in_split[reference.query]
+        ranked = in_split[predictions.query]
+        return metric(
+            reference.query[rows],
+            reference.item.filter(pa.array(rows)),
+            reference.relevance[rows],
+            predictions.query[ranked],
+            predictions.item.filter(pa.array(ranked)),
+            predictions.score[ranked],
+        )
+
+
+KINDS = [Ranking()]

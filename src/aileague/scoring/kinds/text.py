@@ -1,33 +1,72 @@
-"""Free text per id (translation, transcription), normalised to NFC on both sides."""
+"""Free text per id (translation, transcription) in one of the league's languages.
+
+Both sides are checked for Burmese in the Zawgyi encoding (refused: ``zawgyi_text`` for a
+team's file, ``ReferenceError`` for the organiser's) and normalised to NFC. The task's
+``language`` goes to every metric that segments words (``bleu``, ``chrf_pp``, ``wer``), and such a
+task must name it.
+"""
 
 from __future__ import annotations
 
-import unicodedata
-
 import numpy as np
 
+from aileague.scoring.kinds.base import ReferenceError
 from aileague.scoring.kinds.tabular import OneValuePerId
-from aileague.scoring.schema import TaskKind
+from aileague.scoring.metrics.base import METRICS
+from aileague.scoring.metrics.text import takes_language
+from aileague.scoring.schema import SchemaError, TaskKind, TaskSchema
+from aileague.scoring.text import LANGUAGES, ZAWGYI, canonical_language, nfc, zawgyi_rows
+from aileague.scoring.validation import MAX_EXAMPLES, examples_of
 
 
-def nfc(values: list[str]) -> list[str]:
-    return [unicodedata.normalize("NFC", value) for value in values]
+def _lines(mask: np.ndarray) -> str:
+    rows = np.flatnonzero(mask)
+    shown = ", ".join(str(int(row) + 2) for row in rows[:MAX_EXAMPLES])
+    return shown + (f" and {rows.size - MAX_EXAMPLES} more" if rows.size > MAX_EXAMPLES else "")
 
 
 class Text(OneValuePerId):
     kind = TaskKind.TEXT
 
+    def check_schema(self, schema: TaskSchema) -> None:
+        try:
+            canonical_language(schema.language)
+        except ValueError as exc:
+            raise SchemaError(str(exc)) from None
+        metric = METRICS.get(schema.metric)  # None for a custom metric
+        if not schema.language and metric is not None and takes_language(metric):
+            raise SchemaError(
+                f"metric {schema.metric!r} counts words, which depends on the language: give "
+                f"the text task a 'language' (one of {', '.join(LANGUAGES)})"
+            )
+
     def parse_target(self, raw, schema, name, split):
-        return nfc(raw.to_pylist())
+        values = raw.to_pylist()
+        zawgyi = zawgyi_rows(values)
+        if zawgyi.any():
+            raise ReferenceError(
+                f"reference {name} line(s) {_lines(zawgyi)}: Burmese in the Zawgyi encoding; "
+                "convert the reference to Unicode"
+            )
+        empty = np.array([not value.strip() for value in values], dtype=bool)
+        if empty.any():
+            raise ReferenceError(f"reference {name} line(s) {_lines(empty)}: empty target text")
+        return nfc(values)
 
     def parse_values(self, raw, schema):
-        return nfc(raw.to_pylist()), []
+        values = raw.to_pylist()
+        zawgyi = zawgyi_rows(values)
+        if zawgyi.any():
+            return None, [examples_of(zawgyi, raw, ZAWGYI, {"column": schema.prediction_column})]
+        return nfc(values), []
 
     def reorder(self, values, order):
         return [values[i] for i in order]
 
     def score(self, metric, schema, reference, predictions, split):
         rows = np.flatnonzero(reference.mask(split))
-        return metric([reference.target[i] for i in rows], [predictions[i] for i in rows])
+        kwargs = {"language": schema.language} if takes_language(metric) else {}
+        return metric([reference.target[i] for i in rows], [predictions[i] for i in rows], **kwargs)
+
 
 KINDS = [Text()]

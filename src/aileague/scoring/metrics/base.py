@@ -30,6 +30,10 @@ class Metric:
     cutoff: str | None = None
     #: Returns the score's signature (tokenizer, versions); default: name and scorer version.
     signature: Callable[..., str] | None = None
+    #: Facts of the task schema that the kind passes as keyword arguments (``n_labels``).
+    schema_facts: frozenset[str] = frozenset()
+    #: Target and predicted values must be greater than this (RMSLE: -1), or None for any.
+    values_above: float | None = None
 
     def __call__(self, *args, **kwargs) -> float:
         return float(self.func(*args, **kwargs))

@@ -1,63 +1,141 @@
-"""Classification metrics over aligned arrays (labels as integer codes, or probabilities)."""
+"""Classification metrics over aligned arrays: label codes, or probabilities.
+
+Labels arrive as integer codes ``0..K-1`` in the order of the task's ``labels`` (the kinds
+encode them), so every label metric starts from one ``bincount`` of the confusion matrix.
+
+Where scikit-learn's default divides by zero (precision of a label never predicted, recall of a
+label never true) it returns 0.0 with an ``UndefinedMetricWarning``; these functions return the
+same 0.0 without a warning. Where scikit-learn returns NaN (ROC AUC with one class in the
+reference, Cohen's kappa with one label in all) or a constant (MCC of a reference with one
+label), these functions raise ``ValueError``: the kinds refuse references on which that can
+happen, so a NaN never reaches a leaderboard and a perfect submission always scores the optimum.
+"""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from aileague.scoring.metrics.base import Metric, register
+from aileague.scoring.metrics.base import INF, Metric, register
 from aileague.scoring.schema import TaskKind
 
-
-def _average_ranks(values: np.ndarray) -> np.ndarray:
-    """1-based ranks, ties sharing their mean rank (as scipy.stats.rankdata 'average')."""
-    order = np.argsort(values, kind="mergesort")
-    sorted_values = values[order]
-    boundaries = np.flatnonzero(np.diff(sorted_values)) + 1
-    starts = np.concatenate(([0], boundaries))
-    ends = np.concatenate((boundaries, [values.size]))
-    mean_rank = (starts + ends + 1) / 2.0
-    ranks = np.empty(values.size, dtype=np.float64)
-    ranks[order] = np.repeat(mean_rank, ends - starts)
-    return ranks
+AVERAGES = ("binary", "micro", "macro", "weighted")
 
 
-def roc_auc_score(y_true: np.ndarray, y_score: np.ndarray) -> float:
-    """Area under the ROC curve for a binary target.
+# --- Label codes ---------------------------------------------------------------------------------
 
-    Computed as the Mann-Whitney U statistic, ties counted as one half.
 
-    >>> roc_auc_score(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+def _label_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    y_true = np.asarray(y_true, dtype=np.int64)
+    y_pred = np.asarray(y_pred, dtype=np.int64)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1:
+        raise ValueError(f"y_true and y_pred differ in shape: {y_true.shape} vs {y_pred.shape}")
+    if y_true.size == 0:
+        raise ValueError("no rows to score")
+    return y_true, y_pred
+
+
+def _confusion(y_true, y_pred, n_labels: int | None = None) -> np.ndarray:
+    """Counts of (true, predicted) label codes: a K×K int64 matrix, one row per true label.
+
+    K is ``n_labels`` or, if larger, one more than the highest code present.
+    """
+    y_true, y_pred = _label_pair(y_true, y_pred)
+    if min(y_true.min(), y_pred.min()) < 0:
+        raise ValueError("label codes must be 0 or more")
+    k = max(n_labels or 0, int(max(y_true.max(), y_pred.max())) + 1)
+    cell = y_true * k
+    cell += y_pred
+    return np.bincount(cell, minlength=k * k).reshape(k, k)
+
+
+def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Elementwise ratio, 0.0 where the denominator is 0 (scikit-learn's zero_division)."""
+    out = np.zeros(np.shape(numerator), dtype=np.float64)
+    return np.divide(numerator, denominator, out=out, where=denominator != 0)
+
+
+def _precision_recall_f1(y_true, y_pred, average: str, n_labels: int | None):
+    if average not in AVERAGES:
+        raise ValueError(f"average must be one of {', '.join(AVERAGES)}, not {average!r}")
+    confusion = _confusion(y_true, y_pred, 2 if average == "binary" else n_labels)
+    counts = np.stack([np.diagonal(confusion), confusion.sum(axis=1), confusion.sum(axis=0)])
+    if average == "binary":
+        if confusion.shape[0] > 2:
+            raise ValueError("average='binary' needs labels 0 and 1 only")
+        counts = counts[:, 1:]
+    elif average == "micro":
+        counts = counts.sum(axis=1, keepdims=True)
+    else:  # labels in neither array are left out, as scikit-learn does by default
+        counts = counts[:, counts[1] + counts[2] > 0]
+    hits, true, predicted = counts
+    scores = (_divide(hits, predicted), _divide(hits, true), _divide(2.0 * hits, true + predicted))
+    if average == "weighted":
+        return tuple(float((score * true).sum() / true.sum()) for score in scores)
+    return tuple(float(score.mean()) for score in scores)
+
+
+def precision_score(y_true, y_pred, *, average: str = "binary", n_labels: int | None = None):
+    """Precision: the share of predictions of a label that are right.
+
+    Parameters
+    ----------
+    y_true, y_pred : array of int, shape (n,)
+        Label codes ``0..K-1``.
+    average : {"binary", "micro", "macro", "weighted"}
+        ``binary``: of label 1 (codes must be 0 or 1). ``micro``: pooled over all rows (equal
+        to the accuracy). ``macro``: unweighted mean over the labels present in ``y_true`` or
+        ``y_pred``. ``weighted``: that mean weighted by each label's count in ``y_true``.
+    n_labels : int, optional
+        K; only sizes the count arrays. Labels in neither array never enter an average.
+
+    Returns
+    -------
+    float
+        In [0, 1]; a label never predicted has precision 0 (scikit-learn's default
+        ``zero_division``, without its warning).
+
+    Examples
+    --------
+    >>> y_true, y_pred = np.array([0, 1, 1, 2]), np.array([0, 1, 2, 2])
+    >>> precision_score(y_true, y_pred, average="macro")
+    0.8333333333333334
+    >>> precision_score(np.array([0, 1, 1, 0]), np.array([1, 1, 0, 0]))
+    0.5
+    """
+    return _precision_recall_f1(y_true, y_pred, average, n_labels)[0]
+
+
+def recall_score(y_true, y_pred, *, average: str = "binary", n_labels: int | None = None):
+    """Recall: the share of rows of a label that are predicted as that label.
+
+    Parameters as for `precision_score`; a label absent from ``y_true`` has recall 0.
+
+    Examples
+    --------
+    >>> recall_score(np.array([0, 1, 1, 2]), np.array([0, 1, 2, 2]), average="weighted")
     0.75
+    >>> recall_score(np.array([0, 1, 1, 0]), np.array([1, 1, 0, 0]))
+    0.5
     """
-    y_true = np.asarray(y_true).astype(bool)
-    positives = int(y_true.sum())
-    negatives = y_true.size - positives
-    if positives == 0 or negatives == 0:
-        raise ValueError("ROC AUC needs both classes in the reference")
-    ranks = _average_ranks(np.asarray(y_score, dtype=np.float64))
-    u = ranks[y_true].sum() - positives * (positives + 1) / 2.0
-    return float(u / (positives * negatives))
+    return _precision_recall_f1(y_true, y_pred, average, n_labels)[1]
 
 
-def log_loss(y_true: np.ndarray, y_prob: np.ndarray, eps: float | None = None) -> float:
-    """Binary cross-entropy in nats; probabilities are clipped to the float64 epsilon.
+def f1_score(y_true, y_pred, *, average: str = "binary", n_labels: int | None = None):
+    """F1, the harmonic mean of precision and recall: 2·TP / (2·TP + FP + FN) per label.
 
-    >>> round(log_loss(np.array([0, 1]), np.array([0.2, 0.7])), 6)
-    0.289909
+    Parameters as for `precision_score`; averaging is over per-label F1 values (``macro``,
+    ``weighted``) or over pooled counts (``micro``).
+
+    Examples
+    --------
+    >>> f1_score(np.array([0, 1, 1, 2]), np.array([0, 1, 2, 2]), average="macro")
+    0.7777777777777777
+    >>> f1_score(np.array([0, 1, 1, 0]), np.array([1, 1, 1, 0]))
+    0.8
     """
-    y_true = np.asarray(y_true).astype(bool)
-    eps = np.finfo(np.float64).eps if eps is None else eps
-    p = np.clip(np.asarray(y_prob, dtype=np.float64), eps, 1 - eps)
-    return float(-np.mean(np.where(y_true, np.log(p), np.log1p(-p))))
-
-
-def accuracy_score(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Share of exact matches.
-
-    >>> accuracy_score(np.array([0, 1, 2]), np.array([0, 2, 2]))
-    0.6666666666666666
-    """
-    return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
+    return _precision_recall_f1(y_true, y_pred, average, n_labels)[2]
 
 
 def f1_macro_score(y_true: np.ndarray, y_pred: np.ndarray, n_labels: int | None = None) -> float:
@@ -69,28 +147,314 @@ def f1_macro_score(y_true: np.ndarray, y_pred: np.ndarray, n_labels: int | None 
     >>> f1_macro_score(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]))
     0.7333333333333334
     """
-    y_true = np.asarray(y_true, dtype=np.int64)
-    y_pred = np.asarray(y_pred, dtype=np.int64)
-    n = (
-        int(max(y_true.max(initial=-1), y_pred.max(initial=-1)) + 1)
-        if n_labels is None
-        else n_labels
-    )
-    true_count = np.bincount(y_true, minlength=n)
-    pred_count = np.bincount(y_pred, minlength=n)
-    hits = np.bincount(y_true[y_true == y_pred], minlength=n)
-    present = (true_count + pred_count) > 0
-    denominator = true_count + pred_count
-    f1 = np.divide(2.0 * hits, denominator, out=np.zeros(n), where=denominator > 0)
-    return float(f1[present].mean())
+    return f1_score(y_true, y_pred, average="macro", n_labels=n_labels)
 
 
-BINARY = frozenset({TaskKind.BINARY_PROBABILITY})
-LABEL = frozenset({TaskKind.MULTICLASS_LABEL})
+def accuracy_score(y_true: np.ndarray, y_pred: np.ndarray, n_labels: int | None = None) -> float:
+    """Share of exact matches.
 
-register(Metric("roc_auc", roc_auc_score, True, 0.0, 1.0, BINARY, "sklearn.metrics.roc_auc_score"))
-register(Metric("log_loss", log_loss, False, 0.0, float("inf"), BINARY, "sklearn.metrics.log_loss"))
-register(
-    Metric("accuracy", accuracy_score, True, 0.0, 1.0, LABEL, "sklearn.metrics.accuracy_score")
-)
-register(Metric("f1_macro", f1_macro_score, True, 0.0, 1.0, LABEL, "sklearn.metrics.f1_score"))
+    >>> accuracy_score(np.array([0, 1, 2]), np.array([0, 2, 2]))
+    0.6666666666666666
+    """
+    y_true, y_pred = _label_pair(y_true, y_pred)
+    return float(np.count_nonzero(y_true == y_pred) / y_true.size)
+
+
+def balanced_accuracy_score(y_true, y_pred, n_labels: int | None = None) -> float:
+    """Mean recall over the labels present in ``y_true``.
+
+    Predictions of a label absent from ``y_true`` lower the recall of the true labels but add
+    no term of their own (scikit-learn warns and drops them the same way).
+
+    Examples
+    --------
+    >>> balanced_accuracy_score(np.array([0, 0, 0, 1]), np.array([0, 0, 0, 0]))
+    0.5
+    """
+    confusion = _confusion(y_true, y_pred, n_labels)
+    true = confusion.sum(axis=1)
+    present = true > 0
+    return float((np.diagonal(confusion)[present] / true[present]).mean())
+
+
+def matthews_correlation_score(y_true, y_pred, n_labels: int | None = None) -> float:
+    """Matthews correlation coefficient (multiclass: Gorodkin's R_K), in [-1, 1].
+
+    0.0 when every prediction is the same label (scikit-learn's convention for the otherwise
+    undefined 0/0). When every row of ``y_true`` has the same label, raises ``ValueError``:
+    scikit-learn returns 0.0 then, for every prediction, a perfect one included.
+
+    Examples
+    --------
+    >>> matthews_correlation_score(np.array([1, 1, 1, 0]), np.array([1, 0, 1, 1]))
+    -0.3333333333333333
+    """
+    confusion = _confusion(y_true, y_pred, n_labels)
+    true = confusion.sum(axis=1, dtype=np.float64)
+    predicted = confusion.sum(axis=0, dtype=np.float64)
+    correct = np.trace(confusion, dtype=np.float64)
+    n = predicted.sum()
+    cov_true_pred = correct * n - np.dot(true, predicted)
+    cov_pred_pred = n * n - np.dot(predicted, predicted)
+    cov_true_true = n * n - np.dot(true, true)
+    if cov_true_true == 0:
+        raise ValueError("MCC is undefined when y_true holds one label only")
+    product = cov_pred_pred * cov_true_true
+    if product == 0:
+        return 0.0
+    return float(cov_true_pred / np.sqrt(product))
+
+
+def _kappa(confusion: np.ndarray, weights: np.ndarray) -> float:
+    confusion = confusion.astype(np.float64)
+    predicted = confusion.sum(axis=0)
+    true = confusion.sum(axis=1)
+    expected = np.outer(predicted, true) / predicted.sum()
+    chance = (weights * expected).sum()
+    if chance == 0:
+        raise ValueError("kappa is undefined when one label is all there is in y_true and y_pred")
+    return float(1 - (weights * confusion).sum() / chance)
+
+
+def cohen_kappa_score(y_true, y_pred, n_labels: int | None = None) -> float:
+    """Cohen's kappa: agreement beyond chance, (p_o - p_e) / (1 - p_e), in [-1, 1].
+
+    Raises ``ValueError`` when ``y_true`` and ``y_pred`` hold one and the same label only
+    (p_e = 1; scikit-learn returns NaN). The kinds require two labels in each split.
+
+    Examples
+    --------
+    >>> cohen_kappa_score(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]))
+    0.5
+    """
+    confusion = _confusion(y_true, y_pred, n_labels)
+    k = confusion.shape[0]
+    return _kappa(confusion, 1.0 - np.eye(k))
+
+
+def quadratic_weighted_kappa_score(y_true, y_pred, n_labels: int | None = None) -> float:
+    """Cohen's kappa with disagreements weighted by the squared distance of the label codes.
+
+    For ordinal labels: the task's ``labels`` list their order, and the codes follow it, so
+    predicting a neighbouring label costs 1 and a label two steps away costs 4. Equals
+    ``sklearn.metrics.cohen_kappa_score(..., labels=range(K), weights="quadratic")``.
+
+    Examples
+    --------
+    >>> quadratic_weighted_kappa_score(np.array([0, 1, 2, 3]), np.array([0, 2, 3, 3]))
+    0.8333333333333334
+    """
+    confusion = _confusion(y_true, y_pred, n_labels)
+    codes = np.arange(confusion.shape[0], dtype=np.float64)
+    return _kappa(confusion, (codes[:, None] - codes[None, :]) ** 2)
+
+
+# --- Scores and probabilities -------------------------------------------------------------------
+
+
+def _counts_by_score(positive, score) -> tuple[np.ndarray, np.ndarray]:
+    """How many positive and negative rows share each distinct score, in ascending score order.
+
+    Only the order of the scores matters, so ties are grouped after one sort.
+    """
+    score = np.asarray(score, dtype=np.float64)
+    positive = np.asarray(positive, dtype=bool)
+    if score.shape != positive.shape or score.ndim != 1:
+        raise ValueError(f"y_true and y_score differ in shape: {positive.shape} vs {score.shape}")
+    if score.size == 0:
+        raise ValueError("no rows to score")
+    if score.min() >= 0:
+        # Non-negative doubles sort like their bit patterns, and shifting out the sign bit
+        # (which also makes -0.0 equal 0.0) frees the lowest bit for the class: one plain
+        # integer sort then replaces an argsort and its gathers, about twice as fast.
+        key = score.view(np.uint64) << np.uint64(1)
+        key |= positive
+        key.sort()
+        is_positive = (key & np.uint64(1)).view(np.int64)
+        new_value = (key[1:] ^ key[:-1]) > 1
+    else:
+        if np.isnan(score).any():
+            raise ValueError("scores contain NaN")
+        order = np.argsort(score)
+        ordered = score[order]
+        is_positive = positive[order].view(np.int8)
+        new_value = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(np.concatenate(([True], new_value)))
+    positives = np.add.reduceat(is_positive, starts, dtype=np.int64)
+    sizes = np.diff(starts, append=score.size)
+    return positives, sizes - positives
+
+
+def roc_auc_score(y_true: np.ndarray, y_score: np.ndarray) -> float:
+    """Area under the ROC curve for a binary target.
+
+    The Mann-Whitney U statistic over P·N positive-negative pairs, a tie counting one half;
+    computed in exact integers and divided once. Raises ``ValueError`` unless both classes occur
+    (scikit-learn warns and returns NaN).
+
+    Parameters
+    ----------
+    y_true : array, shape (n,)
+        1 (or True) for the positive class, 0 for the negative.
+    y_score : array of float, shape (n,)
+        Any real scores; only their order matters.
+
+    Examples
+    --------
+    >>> roc_auc_score(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    0.75
+    """
+    positives, negatives = _counts_by_score(y_true, y_score)
+    n_pos, n_neg = int(positives.sum()), int(negatives.sum())
+    if n_pos == 0 or n_neg == 0:
+        raise ValueError("ROC AUC needs both classes in the reference")
+    negatives_below = np.cumsum(negatives) - negatives
+    twice_u = int(np.dot(positives, 2 * negatives_below + negatives))
+    return twice_u / (2 * n_pos * n_neg)
+
+
+def average_precision_score(y_true: np.ndarray, y_score: np.ndarray) -> float:
+    """Average precision: Σ over thresholds of (R_t − R_{t−1})·P_t, without interpolation.
+
+    Each distinct score is a threshold; P_t and R_t count the rows scored at least t, so tied
+    rows enter together. Raises ``ValueError`` without a positive row (scikit-learn warns and
+    returns 0).
+
+    Parameters
+    ----------
+    y_true : array, shape (n,)
+        1 (or True) for the positive class, 0 for the negative.
+    y_score : array of float, shape (n,)
+        Any real scores; higher means more likely positive.
+
+    Examples
+    --------
+    >>> average_precision_score(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    0.8333333333333333
+    """
+    positives, negatives = _counts_by_score(y_true, y_score)
+    n_pos, n_neg = int(positives.sum()), int(negatives.sum())
+    if n_pos == 0:
+        raise ValueError("average precision needs a positive row in the reference")
+    hits = n_pos - (np.cumsum(positives) - positives)  # positives scored at least t
+    false_alarms = n_neg - (np.cumsum(negatives) - negatives)
+    return float(np.dot(positives, hits / (hits + false_alarms)) / n_pos)
+
+
+def log_loss(y_true: np.ndarray, y_prob: np.ndarray, eps: float | None = None) -> float:
+    """Mean cross-entropy in nats; probabilities are clipped to [eps, 1 − eps] (float64 ε).
+
+    Binary: ``y_prob`` has shape (n,), the probability of class 1, and ``y_true`` is 0/1.
+    Multiclass: ``y_prob`` has shape (n, K), one column per label code, and ``y_true`` holds
+    codes ``0..K-1``; only the probability of the true label counts and is not renormalised
+    (as in scikit-learn ≥ 1.5; the kind checks that rows sum to 1).
+
+    Examples
+    --------
+    >>> round(log_loss(np.array([0, 1]), np.array([0.2, 0.7])), 6)
+    0.289909
+    >>> round(log_loss(np.array([2, 0]), np.array([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]])), 6)
+    0.524911
+    """
+    eps = np.finfo(np.float64).eps if eps is None else eps
+    y_prob = np.asarray(y_prob, dtype=np.float64)
+    if y_prob.ndim == 2:
+        codes = np.asarray(y_true, dtype=np.int64)
+        if codes.shape != y_prob.shape[:1]:
+            raise ValueError(f"y_true has {codes.shape} rows, y_prob {y_prob.shape}")
+        if codes.size and (codes.min() < 0 or codes.max() >= y_prob.shape[1]):
+            raise ValueError(f"label codes must be in 0..{y_prob.shape[1] - 1}")
+        p = y_prob[np.arange(codes.size), codes]
+    else:
+        positive = np.asarray(y_true).astype(bool)
+        p = 1.0 - y_prob
+        np.copyto(p, y_prob, where=positive)
+    np.clip(p, eps, 1 - eps, out=p)
+    return float(-np.mean(np.log(p, out=p)))
+
+
+def roc_auc_ovr_score(y_true: np.ndarray, y_prob: np.ndarray) -> float:
+    """Multiclass ROC AUC, one label against the rest, macro-averaged.
+
+    For each label present in ``y_true``: the binary ROC AUC of "is this label" scored by its
+    probability column; then the unweighted mean. A label absent from ``y_true`` has no AUC and
+    is left out (scikit-learn's ``multi_class="ovr"`` returns NaN then; over labels that all
+    occur it gives the same value). Raises ``ValueError`` if fewer than two labels occur.
+
+    Parameters
+    ----------
+    y_true : array of int, shape (n,)
+        Label codes ``0..K-1``.
+    y_prob : array of float, shape (n, K)
+        Column k is the probability of label k. Rows are not checked to sum to 1 here.
+
+    Examples
+    --------
+    >>> y_prob = np.array([[0.6, 0.3, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5], [0.5, 0.1, 0.4]])
+    >>> roc_auc_ovr_score(np.array([0, 1, 2, 1]), y_prob)
+    0.8333333333333334
+    """
+    codes = np.asarray(y_true, dtype=np.int64)
+    y_prob = np.asarray(y_prob, dtype=np.float64)
+    if y_prob.ndim != 2 or codes.shape != y_prob.shape[:1]:
+        raise ValueError(f"y_prob must be (n, K) for n = {codes.size} rows, not {y_prob.shape}")
+    counts = np.bincount(codes, minlength=y_prob.shape[1])
+    if counts.size > y_prob.shape[1]:
+        raise ValueError(f"label codes must be in 0..{y_prob.shape[1] - 1}")
+    present = np.flatnonzero(counts)
+    if present.size < 2:
+        raise ValueError("one-vs-rest ROC AUC needs at least two labels in the reference")
+    return float(np.mean([roc_auc_score(codes == k, y_prob[:, k]) for k in present]))
+
+
+# --- Registry ------------------------------------------------------------------------------------
+
+
+def _bound(func, **kwargs):
+    """``func`` with keyword arguments fixed, keeping its name and docstring."""
+    return functools.update_wrapper(functools.partial(func, **kwargs), func)
+
+
+PROBABILITY = frozenset({TaskKind.BINARY_PROBABILITY})
+PROBABILITY_MATRIX = frozenset({TaskKind.MULTICLASS_PROBABILITY})
+BINARY_LABEL = frozenset({TaskKind.BINARY_LABEL})
+ANY_LABEL = BINARY_LABEL | {TaskKind.MULTICLASS_LABEL}
+SK = "sklearn.metrics."
+
+
+def _register_all() -> None:
+    for name, func, kinds, reference in (
+        ("roc_auc", roc_auc_score, PROBABILITY, "roc_auc_score"),
+        ("average_precision", average_precision_score, PROBABILITY, "average_precision_score"),
+        ("roc_auc_ovr", roc_auc_ovr_score, PROBABILITY_MATRIX, "roc_auc_score"),
+    ):
+        register(Metric(name, func, True, 0.0, 1.0, kinds, SK + reference))
+    kinds = PROBABILITY | PROBABILITY_MATRIX
+    register(Metric("log_loss", log_loss, False, 0.0, INF, kinds, SK + "log_loss"))
+
+    # (name, function, lower bound, kinds, scikit-learn function); the upper bound is 1.
+    labels = [
+        ("accuracy", accuracy_score, 0.0, ANY_LABEL, "accuracy_score"),
+        ("balanced_accuracy", balanced_accuracy_score, 0.0, ANY_LABEL, "balanced_accuracy_score"),
+        ("mcc", matthews_correlation_score, -1.0, ANY_LABEL, "matthews_corrcoef"),
+        ("cohen_kappa", cohen_kappa_score, -1.0, ANY_LABEL, "cohen_kappa_score"),
+        (
+            "quadratic_weighted_kappa",
+            quadratic_weighted_kappa_score,
+            -1.0,
+            frozenset({TaskKind.MULTICLASS_LABEL}),
+            "cohen_kappa_score",
+        ),
+    ]
+    for average in AVERAGES:
+        kinds = BINARY_LABEL if average == "binary" else ANY_LABEL
+        for family in (precision_score, recall_score, f1_score):
+            name = f"{family.__name__.removesuffix('_score')}_{average}"
+            func = f1_macro_score if name == "f1_macro" else _bound(family, average=average)
+            labels.append((name, func, 0.0, kinds, family.__name__))
+    facts = frozenset({"n_labels"})  # label metrics size their counts by the task's labels
+    for name, func, lower, kinds, reference in labels:
+        register(Metric(name, func, True, lower, 1.0, kinds, SK + reference, schema_facts=facts))
+
+
+_register_all()

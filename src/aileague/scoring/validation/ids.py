@@ -1,0 +1,291 @@
+"""Matching a file's ids to the reference's: exactly, as text, and fast.
+
+Ids are compared as text ("007" is not "7"). Three paths, fastest first:
+
+1. the file lists the reference's ids in the reference's order (a filled-in sample
+   submission): one comparison of the two arrays;
+2. the reference's ids are a fixed prefix and a number (``R000123``, ``123``): each id is
+   matched by its number through a table built once per reference. Only ids spelled exactly like
+   the reference's (same prefix, same zero-padding, or no leading zeros when the reference has
+   none) can match, so this is exact;
+3. anything else: pyarrow's hash lookup (``index_in``).
+
+Whatever the path, a file with a problem is then examined in full, to report every empty,
+duplicate, unknown and missing id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from aileague.scoring.validation.problems import (
+    MAX_EXAMPLES,
+    Problem,
+    as_bool,
+    examples_of,
+    single_array,
+)
+
+_CACHE_SIZE = 8
+_INDEXES: OrderedDict[tuple, tuple[pa.Array, _NumberedIds | None]] = OrderedDict()
+_MAX_DIGITS = 18  # fits int64
+# Row numbers: 32 bits halve the memory of the arrays the size of the file (2³¹ rows is plenty).
+ROW = np.int32
+_SLICE = 1 << 20
+
+
+def check_ids(
+    ids: pa.Array | pa.ChunkedArray, reference_ids: pa.Array | pa.ChunkedArray
+) -> tuple[np.ndarray | None, list[Problem]]:
+    """Match submitted ids to the reference; return each reference row's position in the file.
+
+    ``order[i]`` is the file row holding reference row ``i``, so ``values[order]`` lines the
+    predictions up with the reference. The reference's ids are taken to be unique and non-empty
+    (the reference checks see to it).
+    """
+    reference_ids = single_array(reference_ids)
+    if _same_ids(ids, reference_ids):
+        return np.arange(len(ids), dtype=ROW), []
+    position = _positions(ids, reference_ids)
+    if len(ids) == len(reference_ids) and position.min(initial=0) >= 0:
+        order = np.full(len(reference_ids), -1, dtype=ROW)
+        order[position] = np.arange(len(ids), dtype=ROW)
+        if order.min(initial=0) >= 0:
+            return order, []  # as many ids as the reference, each found: a permutation of it
+    return None, _id_problems(ids, reference_ids, position)
+
+
+def _same_ids(ids: pa.Array | pa.ChunkedArray, reference_ids: pa.Array) -> bool:
+    if len(ids) != len(reference_ids) or ids.type != reference_ids.type:
+        return False
+    if isinstance(ids, pa.ChunkedArray):
+        reference_ids = pa.chunked_array([reference_ids])  # compared across chunk boundaries
+    if not ids.equals(reference_ids):
+        return False
+    return len(ids) == 0 or pc.min(pc.binary_length(ids)).as_py() > 0
+
+
+def _positions(ids: pa.Array | pa.ChunkedArray, reference_ids: pa.Array) -> np.ndarray:
+    """The reference row of each id, or -1."""
+    index = _index_for(reference_ids)
+    if index is not None:
+        return index.lookup(ids)
+    position = pc.index_in(ids, value_set=reference_ids).fill_null(-1)
+    return np.asarray(position.to_numpy(zero_copy_only=False), dtype=ROW)
+
+
+def _index_for(reference_ids: pa.Array) -> _NumberedIds | None:
+    """The reference's number index, built once per reference (which is itself cached).
+
+    The key is where the array's data lives, so any wrapper of the same array finds it; holding
+    the array keeps that memory from going to another array while cached.
+    """
+    key = (
+        tuple(buffer.address if buffer else 0 for buffer in reference_ids.buffers()),
+        reference_ids.offset,
+        len(reference_ids),
+    )
+    cached = _INDEXES.get(key)
+    if cached is not None:
+        _INDEXES.move_to_end(key)
+        return cached[1]
+    index = _NumberedIds.build(reference_ids)
+    _INDEXES[key] = (reference_ids, index)
+    while len(_INDEXES) > _CACHE_SIZE:
+        _INDEXES.popitem(last=False)
+    return index
+
+
+class _NumberedIds:
+    """Ids made of a common prefix and a number, with a fixed width or without leading zeros."""
+
+    def __init__(self, prefix: str, width: int | None, table: _KeyTable) -> None:
+        self.prefix, self.width, self.table = prefix, width, table
+
+    @classmethod
+    def build(cls, ids: pa.Array) -> _NumberedIds | None:
+        if len(ids) == 0 or ids.null_count:
+            return None
+        match = re.fullmatch(r"(.*?)([0-9]+)", ids[0].as_py(), flags=re.DOTALL)
+        if match is None:
+            return None
+        prefix = match.group(1)
+        if prefix and not as_bool(pc.starts_with(ids, prefix)).all():
+            return None
+        digits = pc.utf8_slice_codeunits(ids, len(prefix)) if prefix else ids
+        if not as_bool(pc.ascii_is_decimal(digits)).all():
+            return None
+        lengths = pc.binary_length(digits).to_numpy(zero_copy_only=False)
+        if lengths.max() > _MAX_DIGITS:
+            return None
+        width = int(lengths[0]) if (lengths == lengths[0]).all() else None
+        if width is None and as_bool(_leading_zero(digits, lengths)).any():
+            return None
+        keys = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+        table = _KeyTable.build(keys)
+        return None if table is None else cls(prefix, width, table)
+
+    def lookup(self, ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """The reference row of each id, or -1; ids spelled unlike the reference's are -1."""
+        # Piece by piece, so that the intermediate arrays stay small (and in cache).
+        pieces = ids.chunks if isinstance(ids, pa.ChunkedArray) else [ids]
+        position = np.empty(len(ids), dtype=ROW)
+        start = 0
+        for piece in pieces:
+            for offset in range(0, len(piece), _SLICE):
+                part = piece.slice(offset, _SLICE)
+                position[start : start + len(part)] = self._lookup(part)
+                start += len(part)
+        return position
+
+    def _lookup(self, ids: pa.Array) -> np.ndarray:
+        valid = np.ones(len(ids), dtype=bool)
+        if self.prefix:
+            valid &= as_bool(pc.starts_with(ids, self.prefix))
+        digits = pc.utf8_slice_codeunits(ids, len(self.prefix)) if self.prefix else ids
+        lengths = pc.binary_length(digits).to_numpy(zero_copy_only=False)
+        if self.width is not None:
+            valid &= lengths == self.width
+        else:
+            valid &= (lengths <= _MAX_DIGITS) & ~as_bool(_leading_zero(digits, lengths))
+        valid &= as_bool(pc.ascii_is_decimal(digits))
+        if not valid.all():
+            digits = pc.if_else(pa.array(valid), digits, "0")
+        keys = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+        position = self.table.lookup(keys)
+        position[~valid] = -1
+        return position
+
+
+def _leading_zero(digits: pa.Array, lengths: np.ndarray) -> pa.Array:
+    return pc.and_(pc.starts_with(digits, "0"), pa.array(lengths > 1))
+
+
+class _KeyTable:
+    """Row of each int64 key: a direct table when the keys are dense, else a hash table with
+    linear probing, built and probed with whole-array numpy operations."""
+
+    def __init__(
+        self, rows: np.ndarray, *, low: int = 0, keys: np.ndarray | None = None, bits: int = 0
+    ) -> None:
+        self.rows, self.low, self.keys, self.bits = rows, low, keys, bits
+
+    @classmethod
+    def build(cls, keys: np.ndarray) -> _KeyTable | None:
+        n = len(keys)
+        low, high = int(keys.min()), int(keys.max())
+        if high - low <= 4 * n + 1024:
+            rows = np.full(high - low + 1, -1, dtype=ROW)
+            rows[keys - low] = np.arange(n, dtype=ROW)
+            table = cls(rows, low=low)
+        else:
+            table = cls._hashed(keys)
+        # A repeated key would hide a row: such a reference goes the general way.
+        return table if np.array_equal(table.lookup(keys), np.arange(n)) else None
+
+    @classmethod
+    def _hashed(cls, keys: np.ndarray) -> _KeyTable:
+        n = len(keys)
+        bits = max(4, int(np.ceil(np.log2(2 * n))))
+        slot = _slot(keys, bits)
+        order = np.argsort(slot, kind="stable")
+        step = np.arange(n)
+        # Linear probing without wrap-around: each key takes its slot, or the next free one.
+        place = np.maximum.accumulate(slot[order] - step) + step
+        size = max(int(place[-1]) + 2, (1 << bits) + 1)  # an empty slot ends every probe
+        rows = np.full(size, -1, dtype=ROW)
+        table_keys = np.zeros(size, dtype=np.int64)
+        rows[place] = order
+        table_keys[place] = keys[order]
+        return cls(rows, keys=table_keys, bits=bits)
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        if self.keys is None:
+            inside = (keys >= self.low) & (keys < self.low + len(self.rows))
+            found = self.rows[np.where(inside, keys - self.low, 0)]
+            found[~inside] = -1
+            return found
+        found = np.full(len(keys), -1, dtype=ROW)
+        active = np.arange(len(keys))
+        at = _slot(keys, self.bits)
+        while active.size:
+            rows = self.rows[at]
+            hit = (rows >= 0) & (self.keys[at] == keys[active])
+            found[active[hit]] = rows[hit]
+            more = (rows >= 0) & ~hit
+            active, at = active[more], at[more] + 1
+        return found
+
+
+def _slot(keys: np.ndarray, bits: int) -> np.ndarray:
+    """splitmix64's finaliser: spreads nearby keys over the table's ``bits``-bit slots."""
+    h = keys.astype(np.uint64)
+    h ^= h >> np.uint64(30)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    h ^= h >> np.uint64(31)
+    return (h >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def _id_problems(
+    ids: pa.Array | pa.ChunkedArray, reference_ids: pa.Array, position: np.ndarray
+) -> list[Problem]:
+    """Every empty, duplicate, unknown and missing id, in that order."""
+    ids = single_array(ids)
+    problems: list[Problem] = []
+    empty = pc.binary_length(ids).to_numpy(zero_copy_only=False) == 0
+    known = position >= 0
+    counts = np.bincount(position[known], minlength=len(reference_ids))
+    if empty.any():
+        problems.append(examples_of(empty, ids, "empty_id", {}))
+    unknown = ~known & ~empty
+    repeated_known = known & (counts[np.where(known, position, 0)] > 1)
+    repeated_unknown = pa.array([], type=ids.type)
+    if unknown.any():
+        tally = pc.value_counts(ids.filter(pa.array(unknown)))
+        repeated_unknown = tally.filter(pc.greater(tally.field("counts"), 1)).field("values")
+    repeated = repeated_known
+    if len(repeated_unknown):
+        repeated = repeated | (unknown & as_bool(pc.is_in(ids, value_set=repeated_unknown)))
+    if repeated.any():
+        problem = examples_of(repeated, ids, "duplicate_id", {})
+        problem.params["count"] = int((counts > 1).sum()) + len(repeated_unknown)
+        problems.append(problem)
+    if unknown.any():
+        problem = examples_of(unknown, ids, "unknown_ids", {})
+        hint = _near_miss(problem.examples, reference_ids)
+        if hint:
+            problem.params["hint"] = hint
+        problems.append(problem)
+    missing = np.flatnonzero(counts == 0)
+    if missing.size:
+        shown = reference_ids.take(pa.array(missing[:MAX_EXAMPLES], type=pa.int64()))
+        problems.append(
+            Problem(
+                "missing_ids",
+                {"count": int(missing.size)},
+                examples=[str(value) for value in shown.to_pylist()],
+            )
+        )
+    return problems
+
+
+def _near_miss(examples: list[str], reference_ids: pa.Array) -> str | None:
+    """A hint when unknown ids are reference ids but for spaces around them or leading zeros
+    ("7" for "007"); looked up for the shown examples only."""
+    trimmed = {example.strip() for example in examples} - set(examples)
+    if trimmed and as_bool(pc.is_in(pa.array(sorted(trimmed)), value_set=reference_ids)).any():
+        return "id_whitespace"
+    stripped = {example.strip().lstrip("0") for example in examples if example.strip("0 ")}
+    if not stripped:
+        return None
+    reference = pc.utf8_ltrim(reference_ids, characters="0")
+    if as_bool(pc.is_in(reference, value_set=pa.array(sorted(stripped)))).any():
+        return "leading_zeros"
+    return None

@@ -1,0 +1,294 @@
+"""Ranking metrics agree with scikit-learn (NDCG) and with plain loop-per-query definitions.
+
+scikit-learn has no MAP@k, MRR or recall@k, so the ``plain_*`` functions below define them the
+obvious way, one query and one rank at a time; the registry names them as these metrics'
+reference. Our implementations are vectorised over all queries, so the two share no code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import hypothesis.extra.numpy as hnp
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn import metrics as sk
+
+from aileague.scoring.metrics import get_metric, known_metric_names
+from aileague.scoring.metrics.retrieval import (
+    mean_average_precision_score,
+    mean_reciprocal_rank_score,
+    ndcg_score,
+    rank_items,
+    recall_at_k_score,
+)
+from tests.scoring.examples.ranking import ranking_cases
+
+TOLERANCE = 1e-9
+FEW = settings(max_examples=80, deadline=None, database=None)
+
+PARITY_TESTED = {"ndcg", "map", "mrr", "recall"}
+
+
+def close(ours: float, reference: float) -> bool:
+    return math.isclose(ours, reference, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+
+
+# --- Plain definitions: one query at a time -----------------------------------------------------
+
+
+def plain_rankings(true_query, true_item, relevance, query, item, score):
+    """Per reference query: the gains in rank order, and the reference's relevances."""
+    judged = defaultdict(dict)
+    for q, i, rel in zip(true_query, true_item, relevance, strict=True):
+        judged[q][i] = float(rel)
+    ranked = defaultdict(list)
+    for q, i, s in zip(query, item, score, strict=True):
+        ranked[q].append((-float(s), i))  # higher score first, then item id ascending
+    return [
+        ([judged[q].get(i, 0.0) for _, i in sorted(ranked[q])], list(judged[q].values()))
+        for q in sorted(judged)
+    ]
+
+
+def plain_map_at_k(true_query, true_item, relevance, query, item, score, k=None):
+    total = 0.0
+    rankings = plain_rankings(true_query, true_item, relevance, query, item, score)
+    for gains, judged in rankings:
+        relevant = sum(1 for rel in judged if rel > 0)
+        hits, precision_sum = 0, 0.0
+        for position, gain in enumerate(gains[:k] if k else gains, start=1):
+            if gain > 0:
+                hits += 1
+                precision_sum += hits / position
+        denominator = min(k, relevant) if k else relevant
+        total += precision_sum / denominator if denominator else 0.0
+    return total / len(rankings)
+
+
+def plain_mrr(true_query, true_item, relevance, query, item, score, k=None):
+    total = 0.0
+    rankings = plain_rankings(true_query, true_item, relevance, query, item, score)
+    for gains, _ in rankings:
+        for position, gain in enumerate(gains[:k] if k else gains, start=1):
+            if gain > 0:
+                total += 1.0 / position
+                break
+    return total / len(rankings)
+
+
+def plain_recall_at_k(true_query, true_item, relevance, query, item, score, k=None):
+    total = 0.0
+    rankings = plain_rankings(true_query, true_item, relevance, query, item, score)
+    for gains, judged in rankings:
+        relevant = sum(1 for rel in judged if rel > 0)
+        found = sum(1 for gain in (gains[:k] if k else gains) if gain > 0)
+        total += found / relevant if relevant else 0.0
+    return total / len(rankings)
+
+
+def plain_ndcg_at_k(true_query, true_item, relevance, query, item, score, k=None):
+    def dcg(gains):
+        return sum(gain / math.log2(position + 1) for position, gain in enumerate(gains, start=1))
+
+    total = 0.0
+    rankings = plain_rankings(true_query, true_item, relevance, query, item, score)
+    for gains, judged in rankings:
+        ideal = dcg(sorted(judged, reverse=True)[:k])
+        total += dcg(gains[:k]) / ideal if ideal > 0 else 0.0
+    return total / len(rankings)
+
+
+# --- Parity --------------------------------------------------------------------------------------
+
+
+@st.composite
+def dense_cases(draw):
+    """Every query judges and ranks the same number of items, with scores tied nowhere.
+
+    That is the shape scikit-learn's ndcg_score takes; it averages over tied scores, which we
+    break by item id instead, so ties are left out here and tested on their own below.
+    """
+    n_queries = draw(st.integers(1, 6))
+    n_items = draw(st.integers(2, 9))
+    relevance = draw(
+        hnp.arrays(np.float64, (n_queries, n_items), elements=st.sampled_from([0.0, 1, 2, 3]))
+    )
+    scores = np.array(
+        [
+            draw(st.lists(st.floats(-1e3, 1e3), min_size=n_items, max_size=n_items, unique=True))
+            for _ in range(n_queries)
+        ]
+    )
+    k = draw(st.none() | st.integers(1, n_items + 2))
+    return relevance, scores, k
+
+
+def flat(relevance: np.ndarray, scores: np.ndarray):
+    n_queries, n_items = relevance.shape
+    query = np.repeat([f"q{q}" for q in range(n_queries)], n_items)
+    item = np.tile([f"d{i}" for i in range(n_items)], n_queries)
+    return query, item, relevance.ravel(), query, item, scores.ravel()
+
+
+@FEW
+@given(dense_cases())
+def test_ndcg_equals_sklearn_on_scores_without_ties(case):
+    relevance, scores, k = case
+    expected = sk.ndcg_score(relevance, scores, k=k)
+    assert close(ndcg_score(*flat(relevance, scores), k=k), expected)
+
+
+@FEW
+@given(ranking_cases())
+def test_ndcg_equals_the_plain_definition_with_unjudged_unranked_and_tied_items(case):
+    *args, k = case
+    assert close(ndcg_score(*args, k=k), plain_ndcg_at_k(*args, k=k))
+
+
+@FEW
+@given(ranking_cases())
+def test_map_at_k_equals_the_plain_definition(case):
+    *args, k = case
+    assert close(mean_average_precision_score(*args, k=k), plain_map_at_k(*args, k=k))
+    assert close(mean_average_precision_score(*args), plain_map_at_k(*args))
+
+
+@FEW
+@given(ranking_cases())
+def test_mrr_equals_the_plain_definition(case):
+    *args, k = case
+    assert close(mean_reciprocal_rank_score(*args), plain_mrr(*args))
+    assert close(mean_reciprocal_rank_score(*args, k=k), plain_mrr(*args, k=k))
+
+
+@FEW
+@given(ranking_cases())
+def test_recall_at_k_equals_the_plain_definition(case):
+    *args, k = case
+    assert close(recall_at_k_score(*args, k=k), plain_recall_at_k(*args, k=k))
+
+
+@FEW
+@given(dense_cases())
+def test_map_without_cut_off_equals_sklearn_average_precision_when_every_item_is_ranked(case):
+    relevance, scores, _ = case
+    relevant = relevance > 0
+    expected = np.mean(
+        [
+            sk.average_precision_score(row_relevant, row_scores) if row_relevant.any() else 0.0
+            for row_relevant, row_scores in zip(relevant, scores, strict=True)
+        ]
+    )
+    assert close(mean_average_precision_score(*flat(relevance, scores)), expected)
+
+
+# --- Definitions, on small examples -------------------------------------------------------------
+
+Q2 = np.array(["q", "q", "q"])
+
+
+def test_map_at_k_divides_by_the_smaller_of_k_and_the_number_of_relevant_items():
+    # Three relevant items; the ranking finds two of them at ranks 1 and 3.
+    true_item = np.array(["a", "b", "c"])
+    relevance = np.array([1.0, 1.0, 1.0])
+    item, score = np.array(["a", "x", "b"]), np.array([3.0, 2.0, 1.0])
+    assert mean_average_precision_score(Q2, true_item, relevance, Q2, item, score, k=2) == 0.5
+    assert mean_average_precision_score(Q2, true_item, relevance, Q2, item, score, k=3) == (
+        (1 + 2 / 3) / 3
+    )
+    assert (
+        mean_average_precision_score(Q2, true_item, relevance, Q2, item, score) == (1 + 2 / 3) / 3
+    )
+
+
+def test_ties_in_score_are_broken_by_item_id_ascending():
+    # b is relevant, a is not; both score 0.5, so a is ranked first and b second.
+    true_q, true_item, relevance = np.array(["q", "q"]), np.array(["a", "b"]), np.array([0, 1.0])
+    args = (true_q, true_item, relevance, true_q, true_item, np.array([0.5, 0.5]))
+    assert mean_reciprocal_rank_score(*args) == 0.5
+    assert ndcg_score(*args) == 1 / math.log2(3)
+    assert recall_at_k_score(*args, k=1) == 0.0
+    # The order of the rows does not matter...
+    swapped = (true_q, true_item[::-1], relevance[::-1], true_q, true_item[::-1], args[5])
+    assert mean_reciprocal_rank_score(*swapped) == 0.5
+    # ...only the ids: renamed so that the relevant item sorts first, it is ranked first.
+    renamed = np.array(["c", "b"])
+    assert mean_reciprocal_rank_score(true_q, renamed, relevance, true_q, renamed, args[5]) == 1.0
+    # scikit-learn averages over the tie instead.
+    assert sk.ndcg_score([[0, 1]], [[0.5, 0.5]]) == pytest.approx((1 + 1 / math.log2(3)) / 2)
+
+
+def test_ndcg_uses_linear_gain_and_a_log2_discount():
+    true_q, item = np.array(["q", "q", "q"]), np.array(["a", "b", "c"])
+    relevance, score = np.array([3.0, 2.0, 0.0]), np.array([0.1, 0.2, 0.3])
+    dcg = 0 / 1 + 2 / math.log2(3) + 3 / math.log2(4)
+    ideal = 3 / 1 + 2 / math.log2(3)
+    assert ndcg_score(true_q, item, relevance, true_q, item, score) == pytest.approx(
+        dcg / ideal, abs=1e-15
+    )
+    assert ndcg_score(true_q, item, relevance, true_q, item, score, k=1) == 0.0
+
+
+def test_a_query_without_a_ranking_scores_zero_and_an_unknown_query_is_ignored():
+    true_q, true_item, relevance = np.array(["q", "p"]), np.array(["a", "a"]), np.array([1.0, 1])
+    query, item, score = np.array(["q", "zz"]), np.array(["a", "a"]), np.array([1.0, 1])
+    assert mean_reciprocal_rank_score(true_q, true_item, relevance, query, item, score) == 0.5
+    assert ndcg_score(true_q, true_item, relevance, query, item, score, k=5) == 0.5
+
+
+def test_a_query_without_relevant_items_scores_zero_as_in_sklearn():
+    true_q, item = np.array(["q", "q"]), np.array(["a", "b"])
+    args = (true_q, item, np.array([0.0, 0.0]), true_q, item, np.array([0.3, 0.1]))
+    assert ndcg_score(*args) == sk.ndcg_score([[0.0, 0.0]], [[0.3, 0.1]]) == 0.0
+    assert mean_average_precision_score(*args, k=2) == 0.0
+    assert mean_reciprocal_rank_score(*args) == 0.0
+    assert recall_at_k_score(*args, k=2) == 0.0
+
+
+def test_integer_ids_give_the_same_values_as_their_text():
+    true_q, true_item = np.array([1, 1, 2]), np.array([4, 7, 4])
+    relevance = np.array([1.0, 2.0, 1.0])
+    query, item, score = np.array([1, 1, 1, 2]), np.array([7, 4, 9, 8]), np.array([0.1, 0.1, 2, 1])
+    as_text = [np.array([f"{v:02d}" for v in a]) for a in (true_q, true_item, query, item)]
+    for metric in (ndcg_score, mean_average_precision_score, recall_at_k_score):
+        assert metric(true_q, true_item, relevance, query, item, score, k=2) == metric(
+            as_text[0], as_text[1], relevance, as_text[2], as_text[3], score, k=2
+        )
+
+
+def test_duplicate_pairs_are_refused_rather_than_counted_twice():
+    q, item = np.array(["q", "q"]), np.array(["a", "a"])
+    with pytest.raises(ValueError, match="the ranking has a"):
+        ndcg_score(q[:1], item[:1], np.array([1.0]), q, item, np.array([0.2, 0.1]))
+    with pytest.raises(ValueError, match="the reference has a"):
+        ndcg_score(q, item, np.array([1.0, 2.0]), q[:1], item[:1], np.array([0.2]))
+
+
+def test_rank_items_orders_by_score_then_item_and_cuts_at_k():
+    ranked = rank_items(
+        np.array(["q"]), np.array(["b"]), np.array([2.0]),
+        np.array(["q", "q", "q"]), np.array(["c", "b", "a"]), np.array([1.0, 1.0, 5.0]), k=2,
+    )  # fmt: skip
+    assert (ranked.rank.tolist(), ranked.gain.tolist()) == ([0, 1], [0.0, 2.0])
+
+
+# --- Registry ------------------------------------------------------------------------------------
+
+
+def test_cut_off_metrics_are_asked_for_with_their_k():
+    assert {"ndcg@k", "map@k", "recall@k", "mrr"} <= set(known_metric_names())
+    q, item = np.array(["q", "q"]), np.array(["a", "b"])
+    args = (q, item, np.array([1.0, 0.0]), q, item, np.array([0.1, 0.9]))
+    assert get_metric("ndcg@1")(*args) == 0.0
+    assert get_metric("ndcg@2")(*args) == ndcg_score(*args, k=2)
+    assert get_metric("recall@1")(*args) == 0.0
+    assert get_metric("map@2")(*args) == 0.5
+    assert get_metric("mrr")(*args) == 0.5
+    with pytest.raises(KeyError):
+        get_metric("ndcg")
+    with pytest.raises(KeyError):
+        get_metric("mrr@10")
