@@ -668,7 +668,7 @@ def test_scenario_slug_of_another_league_is_refused(tmp_path):
 
 def test_error_in_the_last_scenario_leaves_database_and_storage_untouched(tmp_path):
     def break_last_scenario(document):
-        document["tracks"][-1]["scenarios"][-1]["task"]["metric"] = "bleu"
+        document["tracks"][-1]["scenarios"][-1]["task"]["metric"] = "bleu_score"
 
     before = counts()
     problems = problems_of(make_bundle(tmp_path / "bundle", break_last_scenario))
@@ -757,7 +757,8 @@ MISTAKES = {
         (
             "league.yaml",
             "tracks[0].scenarios[1].task.metric",
-            "'accuracy' does not apply to regression tasks; expected one of mae, mse, rmse",
+            "'accuracy' does not apply to regression tasks; expected one of "
+            "mae, mape, mse, r2, rmse, rmsle, smape",
         ),
     ),
     "unknown task kind": (
@@ -791,7 +792,11 @@ MISTAKES = {
     "labels on a binary task": (
         _set(C + "task.labels", ["a", "b"]),
         {},
-        ("league.yaml", f"{S0}.task.labels", "labels apply to multiclass_label tasks only"),
+        (
+            "league.yaml",
+            f"{S0}.task.labels",
+            "labels apply to multiclass_label, multiclass_probability and detection tasks",
+        ),
     ),
     "missing required key": (
         _set(C + "reference", _DELETE),

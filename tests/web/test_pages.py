@@ -764,3 +764,11 @@ def test_leaderboard_shows_province_for_chinese_teams(client):
         in text
     )
     assert "China–ASEAN" in text
+
+
+def test_every_registered_metric_has_a_label_for_people():
+    from aileague.common.templatetags.aileague_tags import METRIC_LABELS, metric_label
+    from aileague.scoring.metrics import METRICS
+
+    assert sorted(set(METRICS) - set(METRIC_LABELS)) == []
+    assert metric_label("ndcg@10") == "NDCG@10"

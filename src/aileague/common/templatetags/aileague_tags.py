@@ -24,13 +24,44 @@ _MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
 METRIC_LABELS = {
     "roc_auc": _("ROC AUC"),
+    "roc_auc_ovr": _("ROC AUC (one-vs-rest)"),
+    "average_precision": _("Average precision"),
     "log_loss": _("Log loss"),
     "accuracy": _("Accuracy"),
+    "balanced_accuracy": _("Balanced accuracy"),
+    "f1_binary": _("F1"),
     "f1_macro": _("Macro F1"),
+    "f1_micro": _("Micro F1"),
+    "f1_weighted": _("Weighted F1"),
+    "precision_binary": _("Precision"),
+    "precision_macro": _("Macro precision"),
+    "precision_micro": _("Micro precision"),
+    "precision_weighted": _("Weighted precision"),
+    "recall_binary": _("Recall"),
+    "recall_macro": _("Macro recall"),
+    "recall_micro": _("Micro recall"),
+    "recall_weighted": _("Weighted recall"),
+    "mcc": _("Matthews correlation"),
+    "cohen_kappa": _("Cohen's kappa"),
+    "quadratic_weighted_kappa": _("Quadratic weighted kappa"),
     "rmse": _("Root mean squared error"),
     "mse": _("Mean squared error"),
     "mae": _("Mean absolute error"),
+    "rmsle": _("Root mean squared log error"),
+    "r2": _("R²"),
+    "mape": _("Mean absolute percentage error"),
+    "smape": _("Symmetric mean absolute percentage error"),
+    "map": _("Mean average precision"),
+    "ndcg": _("NDCG"),
+    "mrr": _("Mean reciprocal rank"),
+    "recall": _("Recall"),
+    "map_coco": _("COCO mAP@[.5:.95]"),
+    "map50": _("mAP@.5"),
+    "bleu": _("BLEU"),
     "chrf": _("chrF"),
+    "chrf_pp": _("chrF++"),
+    "cer": _("Character error rate"),
+    "wer": _("Word error rate"),
 }
 
 
@@ -103,7 +134,10 @@ def league_name() -> str:
 
 @register.filter
 def metric_label(name: str) -> str:
-    return str(METRIC_LABELS.get(name, name))
+    """A metric's name for people; cut-off metrics keep their cut-off (``NDCG@10``)."""
+    base, at, cutoff = (name or "").partition("@")
+    label = str(METRIC_LABELS.get(base, base))
+    return f"{label}@{cutoff}" if at else label
 
 
 @register.filter

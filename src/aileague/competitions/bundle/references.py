@@ -168,7 +168,7 @@ def _check_targets(
 ) -> None:
     target = table.column(schema.target_column).combine_chunks()
     column = schema.target_column
-    if schema.kind is TaskKind.MULTICLASS_LABEL:
+    if schema.kind in (TaskKind.MULTICLASS_LABEL, TaskKind.MULTICLASS_PROBABILITY):
         known = pc.is_in(pc.utf8_trim_whitespace(target), value_set=pa.array(list(schema.labels)))
         bad = np.flatnonzero(~known.to_numpy(zero_copy_only=False))
         if bad.size:
@@ -183,7 +183,7 @@ def _check_targets(
                 + _more(bad.size),
                 file=file,
             )
-    elif schema.kind in (TaskKind.BINARY_PROBABILITY, TaskKind.REGRESSION):
+    elif schema.kind in (TaskKind.BINARY_PROBABILITY, TaskKind.BINARY_LABEL, TaskKind.REGRESSION):
         values, problems = parse_numbers(target, column)
         for problem in problems:
             message = _(NUMBER_MESSAGES[problem.code]) % {
@@ -193,7 +193,7 @@ def _check_targets(
             checker.fail(
                 _line(problem.lines[0] - 2), message + _more(problem.params["count"]), file=file
             )
-        if not problems and schema.kind is TaskKind.BINARY_PROBABILITY:
+        if not problems and schema.kind is not TaskKind.REGRESSION:
             _check_binary(checker, file, column, target, values, is_public)
 
 

@@ -370,8 +370,12 @@ class ManifestCheck:
             return None
 
     def kind_specific(self, task: dict, path: str) -> None:
-        if "labels" in task and task.get("kind") != TaskKind.MULTICLASS_LABEL:
-            self.c.fail(join(path, "labels"), _("labels apply to multiclass_label tasks only"))
+        labelled = {TaskKind.MULTICLASS_LABEL, TaskKind.MULTICLASS_PROBABILITY, TaskKind.DETECTION}
+        if "labels" in task and task.get("kind") not in labelled:
+            self.c.fail(
+                join(path, "labels"),
+                _("labels apply to multiclass_label, multiclass_probability and detection tasks"),
+            )
         if "language" in task and task.get("kind") != TaskKind.TEXT:
             self.c.fail(join(path, "language"), _("language applies to text tasks only"))
 
