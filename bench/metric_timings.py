@@ -146,7 +146,7 @@ def ranking_cases(queries: int, items: int) -> dict:
     item = pa.array(np.tile(np.arange(items), queries).astype(str))
     args = (query, item, relevance.ravel(), query, item, scores.ravel())
     return {
-        "ndcg@10": (
+        "ndcg@10 (long vs dense)": (
             lambda: m("ndcg@10")(*args),
             lambda: ndcg_score(relevance, scores, k=10, ignore_ties=True),
         )
