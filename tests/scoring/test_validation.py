@@ -435,3 +435,117 @@ def test_reference_with_a_label_outside_the_task_is_a_reference_error(tmp_path):
 def test_reference_that_is_not_utf8_is_a_reference_error(tmp_path):
     reference = "id,target,split\n北京,1,public\n".encode("gbk")
     assert reference_error(tmp_path, reference) == "reference reference.csv: not_utf8"
+
+
+# --- Matching ids: every path gives the same, exact answer -------------------------------------
+
+
+ID_SETS = {
+    "zero_padded_with_prefix": [f"R{i:06d}" for i in range(0, 3000, 3)],
+    "plain_numbers": [str(i) for i in range(1, 1001)],
+    "sparse_numbers": [str(10**12 + i * 7919**2) for i in range(1000)],
+    "words": [f"item-{i}-x" for i in range(1000)],
+}
+
+
+@pytest.mark.parametrize("ids", ID_SETS.values(), ids=ID_SETS.keys())
+def test_ids_in_any_order_are_matched_exactly_whatever_their_shape(ids):
+    import numpy as np
+    import pyarrow as pa
+
+    from aileague.scoring.validation import check_ids
+
+    reference = pa.array(ids)
+    shuffled = np.random.default_rng(7).permutation(len(ids))
+    chunks = pa.chunked_array(
+        [pa.array([ids[i] for i in part]) for part in (shuffled[:400], shuffled[400:])]
+    )
+    order, problems = check_ids(chunks, reference)
+    assert problems == []
+    assert order.tolist() == np.argsort(shuffled).tolist()
+
+
+@pytest.mark.parametrize("ids", ID_SETS.values(), ids=ID_SETS.keys())
+def test_ids_spelled_differently_are_unknown_whatever_the_shape(ids):
+    import pyarrow as pa
+
+    from aileague.scoring.validation import check_ids
+
+    first = ids[0]
+    respelled = [f"0{first}", f" {first}", f"+{first}", f"{first}.0", first.lower().upper()]
+    respelled = [value for value in respelled if value != first]
+    order, problems = check_ids(pa.array(respelled + ids[1:]), pa.array(ids))
+    assert order is None
+    assert [(p.code, p.params["count"]) for p in problems] == [
+        ("unknown_ids", len(respelled)),
+        ("missing_ids", 1),
+    ]
+    assert problems[1].examples == [first]
+
+
+def test_numbers_with_and_without_leading_zeros_are_different_ids():
+    import pyarrow as pa
+
+    from aileague.scoring.validation import check_ids
+
+    order, problems = check_ids(pa.array(["1", "02", "3"]), pa.array(["1", "2", "3"]))
+    assert [(p.code, p.examples) for p in problems] == [
+        ("unknown_ids", ["02"]),
+        ("missing_ids", ["2"]),
+    ]
+
+
+def test_leading_zeros_hint_in_chinese(tmp_path):
+    problem, _ = problems(tmp_path, "id,prediction\n1,0.9\n2,0.1\n3,0.8\n4,0.2\n")
+    assert problem.params == {"count": 4, "hint": "leading_zeros"}
+    assert problem.message("zh-hans") == (
+        "有 4 个 id 不在测试集中；请删除这些行。id 按文本比较，'7' 与 '007' 不同：请与样例提交中的"
+        "写法完全一致，包括前导零。"
+    )
+
+
+def test_rows_behind_lines_are_not_part_of_what_is_stored(tmp_path):
+    (problem,) = problems(tmp_path, GOOD + "999,0.5\n")
+    assert (problem.rows, "rows" in problem.as_dict()) == ([4], False)
+
+
+def test_a_header_that_is_nearly_right_still_gets_its_rows_checked(tmp_path):
+    content = " ID ,prediction\n001,0.9\n002,x\n003,0.8\n004,0.2\n004,0.3\n"
+    assert [(p.code, p.lines) for p in problems(tmp_path, content)] == [
+        ("column_name_whitespace", []),
+        ("duplicate_id", [5, 6]),
+        ("not_a_number", [3]),
+    ]
+
+
+def test_a_reference_in_json_lines_or_parquet_is_read_like_a_csv_one(tmp_path):
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [("001", "1", "public"), ("002", "0", "public"), ("003", "1", "private")]
+    rows += [("004", "0", "private")]
+    jsonl = "".join(f'{{"id": "{i}", "target": {t}, "split": "{s}"}}\n' for i, t, s in rows)
+    buffer = io.BytesIO()
+    ids, targets, splits = (list(column) for column in zip(*rows, strict=True))
+    pq.write_table(pa.table({"id": ids, "target": targets, "split": splits}), buffer)
+    for name, content in (
+        ("reference.jsonl", jsonl.encode()),
+        ("reference.parquet", buffer.getvalue()),
+    ):
+        reference = write(tmp_path / name, content)
+        evaluation = evaluate_file(write(tmp_path / "p.csv", GOOD), reference, BINARY)
+        assert evaluation.scores == {"public": 1.0, "private": 1.0}
+
+
+def test_a_reference_with_a_broken_json_line_is_a_reference_error(tmp_path):
+    reference = write(
+        tmp_path / "reference.jsonl", '{"id": "001", "target": 1, "split": "public"\n'
+    )
+    with pytest.raises(scoring_evaluate.ReferenceError) as raised:
+        evaluate_file(write(tmp_path / "p.csv", GOOD), reference, BINARY)
+    assert str(raised.value) == (
+        "reference reference.jsonl line 1: 1 line(s) are not a JSON object; each line must be one "
+        'object such as {"id": "001", "prediction": 0.5}.'
+    )

@@ -52,6 +52,10 @@ def _read_reference(path: Path, schema: TaskSchema) -> Any:
 
 
 def _load_reference_table(kind: Any, text: TextTable, path: Path, schema: TaskSchema) -> Any:
+    if text.problems and not text.ragged_rows:
+        first = text.problems[0]
+        where = f" {text.unit} {first.lines[0]}" if first.lines else ""
+        raise ReferenceError(f"reference {path.name}{where}: {first.message()}")
     needed = kind.reference_columns(schema)
     missing = [name for name in needed if name not in text.table.column_names]
     if missing:
@@ -61,10 +65,6 @@ def _load_reference_table(kind: Any, text: TextTable, path: Path, schema: TaskSc
         )
     if text.ragged_rows:
         raise ReferenceError(f"reference {path.name} line {text.ragged_rows[0].line} is ragged")
-    if text.problems:
-        first = text.problems[0]
-        where = f" {text.unit} {first.lines[0]}" if first.lines else ""
-        raise ReferenceError(f"reference {path.name}{where}: {first.message()}")
     empty = [name for name in needed if name in text.nulls]
     if empty:
         raise ReferenceError(f"reference {path.name} has null values in {', '.join(empty)}")

@@ -47,16 +47,7 @@ def read_delimited(path: Path, *, delimiter: str, fmt: str) -> TextTable:
     if header.end >= size:
         columns = [pa.array([], pa.string()) for _ in names]
     else:
-        try:
-            columns = _parse(path, header, delimiter, None, size=size)
-        except _Careful:
-            # A ragged row, or a quoted value spanning lines across the blocks that threads
-            # parse apart: read again on one thread, which follows quotes and numbers rows.
-            # Rows are decoded for the messages then, so the file must be UTF-8 first.
-            if first_invalid_utf8(path, header.end) is not None:
-                raise InvalidSubmission([not_utf8(path, header.end)]) from None
-            ragged = _Ragged()
-            columns = _parse(path, header, delimiter, ragged, size=size)
+        columns = _parse_allowing_for_trouble(path, header, delimiter, ragged, size)
     table = pa.Table.from_arrays(columns, names=names)
     text = TextTable(
         table=table,
@@ -125,12 +116,36 @@ class _Ragged:
         return "skip"
 
 
-def _parse(
-    path: Path, header: Header, delimiter: str, ragged: _Ragged | None, *, size: int
+def _parse_allowing_for_trouble(
+    path: Path, header: Header, delimiter: str, ragged: _Ragged, size: int
 ) -> list[pa.ChunkedArray]:
-    """Parse the data after the header: fast (threads, no row handler, lines split anywhere),
-    or carefully when ``ragged`` collects bad rows (one thread, quotes followed across lines).
-    """
+    """The fastest parse that works: pyarrow's threads split the file at any line break, which
+    is wrong inside a quoted value (pyarrow then fails, never misreads); a ragged row fails
+    both, and only then is the file read on one thread, which numbers the rows it skips."""
+    try:
+        return _parse(path, header, delimiter, None, size=size, quoted_breaks=False)
+    except _Careful:
+        pass
+    try:
+        return _parse(path, header, delimiter, None, size=size, quoted_breaks=True)
+    except _Careful:
+        pass
+    # Rows are decoded for the messages now, so the file must be UTF-8 first.
+    if first_invalid_utf8(path, header.end) is not None:
+        raise InvalidSubmission([not_utf8(path, header.end)]) from None
+    return _parse(path, header, delimiter, ragged, size=size, quoted_breaks=True)
+
+
+def _parse(
+    path: Path,
+    header: Header,
+    delimiter: str,
+    ragged: _Ragged | None,
+    *,
+    size: int,
+    quoted_breaks: bool,
+) -> list[pa.ChunkedArray]:
+    """Parse the data after the header, on all cores unless ``ragged`` collects bad rows."""
     names = [f"c{i}" for i in range(len(header.names))]
     fast = ragged is None
     # Blocks small enough to keep both cores busy, big enough not to cost per block.
@@ -142,7 +157,7 @@ def _parse(
             source,
             read_options=pacsv.ReadOptions(use_threads=fast, block_size=block, column_names=names),
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, invalid_row_handler=ragged, newlines_in_values=not fast
+                delimiter=delimiter, invalid_row_handler=ragged, newlines_in_values=quoted_breaks
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in names},

@@ -93,7 +93,7 @@ class TextTable:
         self.line_map = None
 
     def __del__(self) -> None:
-        for path in self.temporary:
+        for path in getattr(self, "temporary", ()):
             with contextlib.suppress(OSError):
                 os.unlink(path)
 
