@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from aileague.scoring.metrics.base import Metric
 from aileague.scoring.schema import SchemaError, TaskKind, TaskSchema
@@ -30,18 +31,22 @@ class RowReference:
 
     ids: pa.Array
     target: Any  # np.ndarray, or a list of str for text
-    split: np.ndarray  # "public" / "private" per row
+    # One boolean per row rather than the split's text: 1 byte a row instead of a Python string.
+    is_public: np.ndarray
 
     def mask(self, split: str) -> np.ndarray:
-        return self.split == split
+        return self.is_public if split == "public" else ~self.is_public
 
     @property
     def splits(self) -> list[str]:
-        return [name for name in SPLITS if (self.split == name).any()]
+        return [name for name in SPLITS if self.mask(name).any()]
 
 
 class Kind(ABC):
     kind: TaskKind
+    #: Whether the splits may be scored in parallel threads (numpy-only scoring, no shared
+    #: lazily-loaded state such as word segmenters).
+    parallel_splits: bool = False
 
     def check_schema(self, schema: TaskSchema) -> None:  # noqa: B027 - optional hook
         """Raise SchemaError when the task definition does not suit this kind."""
@@ -73,10 +78,15 @@ class Kind(ABC):
 
 
 def split_column(table: pa.Table, schema: TaskSchema, name: str) -> np.ndarray:
-    """The reference's split column as an array, refusing values other than public/private."""
-    split = np.asarray(table.column(schema.split_column).to_numpy(zero_copy_only=False))
-    bad = ~np.isin(split, SPLITS)
+    """The reference's split column as an array, refusing values other than public/private.
+
+    Built with Arrow kernels into a fixed-width array: no Python string per row.
+    """
+    column = table.column(schema.split_column).combine_chunks()
+    public = pc.equal(column, "public").to_numpy(zero_copy_only=False)
+    private = pc.equal(column, "private").to_numpy(zero_copy_only=False)
+    bad = ~(public | private)
     if bad.any():
         line = int(np.flatnonzero(bad)[0]) + 2
         raise ReferenceError(f"reference {name} line {line}: split must be 'public' or 'private'")
-    return split
+    return np.where(public, "public", "private")

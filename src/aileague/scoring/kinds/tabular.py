@@ -117,7 +117,9 @@ class OneValuePerId(Kind):
         raw = table.column(schema.target_column).combine_chunks()
         target = self.parse_target(raw, schema, name, split)
         reference = RowReference(
-            ids=table.column(schema.id_column).combine_chunks(), target=target, split=split
+            ids=table.column(schema.id_column).combine_chunks(),
+            target=target,
+            is_public=split == "public",
         )
         self.check_reference(reference, schema, name)
         return reference
@@ -166,6 +168,8 @@ class Tabular(OneValuePerId):
     which the metric is undefined (R² on one row, a reference value outside RMSLE's domain)
     into the organiser's ReferenceError, instead of a team's failed submission.
     """
+
+    parallel_splits = True
 
     def check_reference(self, reference: RowReference, schema: TaskSchema, name: str) -> None:
         metric = built_in_metric(schema)
@@ -312,7 +316,7 @@ class MulticlassProbability(Kind):
         codes = codes.astype(np.int64)
         require_two_labels(codes, split, schema.labels, name)
         ids = table.column(schema.id_column).combine_chunks()
-        return RowReference(ids=ids, target=codes, split=split)
+        return RowReference(ids=ids, target=codes, is_public=split == "public")
 
     def load_predictions(self, table: pa.Table, schema: TaskSchema, reference: RowReference):
         ids = table.column(schema.id_column).combine_chunks()
