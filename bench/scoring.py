@@ -32,8 +32,14 @@ from metric_timings import time_metrics  # noqa: E402
 SCHEMA = {"kind": "binary_probability", "metric": "roc_auc"}
 
 
-def write_files(folder: Path, rows: int, seed: int = 5) -> tuple[Path, Path]:
-    """A reference (id, target, split) and a predictions file (id, prediction) of ``rows`` rows."""
+def write_files(
+    folder: Path, rows: int, seed: int = 5, *, shuffled: bool = True
+) -> tuple[Path, Path]:
+    """A reference (id, target, split) and a predictions file (id, prediction) of ``rows`` rows.
+
+    ``shuffled``: the file's rows in another order than the reference's (the worst case); else in
+    the reference's order, as when a team fills in the sample submission (the common case).
+    """
     rng = np.random.default_rng(seed)
     ids = pa.array([f"R{i:09d}" for i in range(rows)]) if rows <= 2_000_000 else _ids(rows)
     target = rng.integers(0, 2, rows)
@@ -42,7 +48,7 @@ def write_files(folder: Path, rows: int, seed: int = 5) -> tuple[Path, Path]:
     predictions = folder / f"predictions-{rows}.csv"
     pacsv.write_csv(pa.table({"id": ids, "target": target, "split": split}), reference)
     score = np.clip(target * 0.3 + rng.random(rows) * 0.7, 0, 1).round(6)
-    order = rng.permutation(rows)  # a team's file need not follow the reference's order
+    order = rng.permutation(rows) if shuffled else np.arange(rows)
     pacsv.write_csv(pa.table({"id": ids.take(order), "prediction": score[order]}), predictions)
     return reference, predictions
 
@@ -110,38 +116,48 @@ def peak_memory(predictions: Path, reference: Path) -> dict:
     return {"added_bytes": added, "file_bytes": predictions.stat().st_size}
 
 
+def measure(folder: Path, rows: int, shuffled: bool, repeat: int) -> dict[str, str]:
+    reference, predictions = write_files(folder, rows, shuffled=shuffled)
+    read = bare_read_s(predictions, repeat)
+    full = evaluate_s(predictions, reference, repeat)
+    memory = peak_memory(predictions, reference)
+    size = predictions.stat().st_size
+    ratio, mem_ratio = full / read, memory["added_bytes"] / size
+    order = "shuffled" if shuffled else "same"
+    print(
+        f"{rows:>10} {order:>9} {size / 1e6:>8.1f} {read:>12.3f} {full:>22.3f} {ratio:>6.2f} "
+        f"{memory['added_bytes'] / 1e6:>8.1f} {mem_ratio:>9.2f}"
+    )
+    for path in (reference, predictions):
+        path.unlink()
+    label = f"{rows // 1_000_000}m" if rows >= 1_000_000 else f"{rows // 1000}k"
+    suffix = "" if shuffled else "_same_order"
+    return {
+        f"read_score_over_read_{label}{suffix}": f"{ratio:.2f}",
+        f"peak_mem_over_file_{label}{suffix}": f"{mem_ratio:.2f}",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="100k and 1M rows, one repeat")
+    parser.add_argument("--no-metrics", action="store_true", help="skip the per-metric table")
     options = parser.parse_args()
     if options.quick:
         options.rows, options.repeat = [100_000, 1_000_000], 1
     folder = Path(tempfile.mkdtemp(prefix="aileague-bench-scoring-"))
     figures: dict[str, str] = {}
     print(
-        f"{'rows':>10} {'file MB':>8} {'bare read s':>12} {'read+validate+score s':>22} "
-        f"{'ratio':>6} {'peak MB':>8} {'peak/file':>9}"
+        f"{'rows':>10} {'id order':>9} {'file MB':>8} {'bare read s':>12} "
+        f"{'read+validate+score s':>22} {'ratio':>6} {'peak MB':>8} {'peak/file':>9}"
     )
     for rows in options.rows:
-        reference, predictions = write_files(folder, rows)
-        read = bare_read_s(predictions, options.repeat)
-        full = evaluate_s(predictions, reference, options.repeat)
-        memory = peak_memory(predictions, reference)
-        size = predictions.stat().st_size
-        ratio = full / read
-        mem_ratio = memory["added_bytes"] / size
-        print(
-            f"{rows:>10} {size / 1e6:>8.1f} {read:>12.3f} {full:>22.3f} {ratio:>6.2f} "
-            f"{memory['added_bytes'] / 1e6:>8.1f} {mem_ratio:>9.2f}"
-        )
-        label = f"{rows // 1_000_000}m" if rows >= 1_000_000 else f"{rows // 1000}k"
-        figures[f"read_score_over_read_{label}"] = f"{ratio:.2f}"
-        figures[f"peak_mem_over_file_{label}"] = f"{mem_ratio:.2f}"
-        for path in (reference, predictions):
-            path.unlink()
-    figures.update(time_metrics(max(options.rows), options.repeat))
+        for shuffled in (True, False):
+            figures.update(measure(folder, rows, shuffled, options.repeat))
+    if not options.no_metrics:
+        figures.update(time_metrics(max(options.rows), options.repeat))
     print("summary: " + " ".join(f"{key}={value}" for key, value in figures.items()))
 
 
