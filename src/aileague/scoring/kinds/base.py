@@ -39,7 +39,7 @@ class RowReference:
 
     @property
     def splits(self) -> list[str]:
-        return [name for name in SPLITS if self.mask(name).any()]
+        return [name for name in SPLITS if self.mask(name).any()]  # masks, not text: see above
 
 
 class Kind(ABC):
@@ -90,3 +90,27 @@ def split_column(table: pa.Table, schema: TaskSchema, name: str) -> np.ndarray:
         line = int(np.flatnonzero(bad)[0]) + 2
         raise ReferenceError(f"reference {name} line {line}: split must be 'public' or 'private'")
     return np.where(public, "public", "private")
+
+
+def present_splits(split: np.ndarray) -> list[str]:
+    """The splits that occur in ``split`` (public/private per row, query or image), in order."""
+    return [name for name in SPLITS if (split == name).any()]
+
+
+def split_per_group(
+    group: np.ndarray, split: np.ndarray, ids: Any, name: str, *, noun: str, article: str
+) -> np.ndarray:
+    """The split of each group (a query, an image), refusing a group whose rows disagree.
+
+    ``group`` holds each row's group code 0..G-1; ``ids`` the row's group id, for the message.
+    """
+    _, first = np.unique(group, return_index=True)
+    group_split = split[first]
+    moved = np.flatnonzero(group_split[group] != split)
+    if moved.size:
+        row = int(moved[0])
+        raise ReferenceError(
+            f"reference {name} line {row + 2}: {noun} {ids[row]} is in both splits; "
+            f"{article} {noun}'s rows must all be in one split"
+        )
+    return group_split

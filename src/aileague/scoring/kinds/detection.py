@@ -15,7 +15,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from aileague.scoring.kinds.base import SPLITS, Kind, ReferenceError, split_column
+from aileague.scoring.kinds.base import (
+    Kind,
+    ReferenceError,
+    present_splits,
+    split_column,
+    split_per_group,
+)
 from aileague.scoring.kinds.tabular import encode_labels
 from aileague.scoring.messages import register_messages
 from aileague.scoring.metrics.base import Metric
@@ -62,7 +68,7 @@ class DetectionReference:
 
     @property
     def splits(self) -> list[str]:
-        return [name for name in SPLITS if (self.image_split == name).any()]
+        return present_splits(self.image_split)
 
 
 @dataclass
@@ -122,7 +128,7 @@ class Detection(Kind):
             line = int(np.flatnonzero(_is_empty(ids))[0]) + 2
             raise ReferenceError(f"reference {name} line {line}: empty {schema.id_column}")
         images, image = _sorted_codes(ids)
-        image_split = self._image_split(image, split, ids, name)
+        image_split = split_per_group(image, split, ids, name, noun="image", article="an")
         objects = self._object_rows(table, name)
         box = self._reference_boxes(table, objects, name)
         label = encode_labels(_text(table, LABEL), schema.labels).astype(np.float64)
@@ -141,18 +147,6 @@ class Detection(Kind):
         )
         self._check_scorable(reference, name)
         return reference
-
-    def _image_split(self, image, split, ids, name) -> np.ndarray:
-        _, first = np.unique(image, return_index=True)
-        image_split = split[first]
-        moved = np.flatnonzero(image_split[image] != split)
-        if moved.size:
-            row = int(moved[0])
-            raise ReferenceError(
-                f"reference {name} line {row + 2}: image {ids[row]} is in both splits; "
-                "an image's rows must all be in one split"
-            )
-        return image_split
 
     def _object_rows(self, table: pa.Table, name: str) -> np.ndarray:
         """Rows holding a box; the others (empty label and box) declare an empty image."""

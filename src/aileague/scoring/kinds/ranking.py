@@ -15,7 +15,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from aileague.scoring.kinds.base import SPLITS, Kind, ReferenceError, split_column
+from aileague.scoring.kinds.base import (
+    Kind,
+    ReferenceError,
+    present_splits,
+    split_column,
+    split_per_group,
+)
 from aileague.scoring.messages import register_messages
 from aileague.scoring.metrics.base import Metric
 from aileague.scoring.schema import SchemaError, TaskKind, TaskSchema
@@ -63,7 +69,7 @@ class RankingReference:
 
     @property
     def splits(self) -> list[str]:
-        return [name for name in SPLITS if (self.query_split == name).any()]
+        return present_splits(self.query_split)
 
 
 @dataclass
@@ -128,7 +134,7 @@ class Ranking(Kind):
                 f"judges item {items[duplicate]} twice"
             )
         relevance = self._relevance(table, schema, name)
-        query_split = self._query_split(query, split, queries, name)
+        query_split = split_per_group(query, split, queries, name, noun="query", article="a")
         relevant = np.bincount(query[relevance > 0], minlength=len(query_ids))
         if (relevant == 0).any():
             first = int(np.flatnonzero(relevant == 0)[0])
@@ -154,19 +160,6 @@ class Ranking(Kind):
             line = int(np.flatnonzero(relevance < 0)[0]) + 2
             raise ReferenceError(f"reference {name} line {line}: relevance must be ≥ 0")
         return relevance
-
-    def _query_split(self, query, split, queries, name) -> np.ndarray:
-        """The split of each query, refusing a query whose rows disagree."""
-        _, first = np.unique(query, return_index=True)
-        query_split = split[first]
-        moved = np.flatnonzero(query_split[query] != split)
-        if moved.size:
-            row = int(moved[0])
-            raise ReferenceError(
-                f"reference {name} line {row + 2}: query {queries[row]} is in both splits; "
-                "a query's rows must all be in one split"
-            )
-        return query_split
 
     def load_predictions(
         self, table: pa.Table, schema: TaskSchema, reference: RankingReference
