@@ -10,7 +10,9 @@ from ninja.errors import AuthenticationError
 from aileague.accounts.api import router as accounts_router
 from aileague.common.errors import AileagueError
 from aileague.competitions.api import router as competitions_router
+from aileague.leaderboards.api import router as leaderboards_router
 from aileague.submissions.api import router as submissions_router
+from aileague.uploads.api import router as uploads_router
 
 api = NinjaAPI(
     title="aileague API",
@@ -22,6 +24,8 @@ api = NinjaAPI(
 api.add_router("", accounts_router)
 api.add_router("", competitions_router)
 api.add_router("", submissions_router)
+api.add_router("", uploads_router)
+api.add_router("", leaderboards_router)
 
 
 @api.exception_handler(AileagueError)

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "aileague.competitions",
     "aileague.teams",
     "aileague.submissions",
+    "aileague.uploads",
+    "aileague.leaderboards",
 ]
 
 MIDDLEWARE = [

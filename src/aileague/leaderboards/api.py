@@ -1,0 +1,5 @@
+"""JSON API of leaderboards."""
+
+from ninja import Router
+
+router = Router(tags=["leaderboards"])

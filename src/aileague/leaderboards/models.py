@@ -1,0 +1,1 @@
+"""leaderboards models."""

@@ -1,0 +1,5 @@
+"""JSON API of uploads."""
+
+from ninja import Router
+
+router = Router(tags=["uploads"])
