@@ -101,3 +101,11 @@ def wait_for(predicate, *, timeout_s: float = 60, interval_s: float = 0.2):
             return value
         time.sleep(interval_s)
     raise AssertionError(f"condition not met within {timeout_s} s")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (estimates and pages kept for a few seconds)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -191,7 +191,7 @@ def submit(
 
 def submit_and_score(entry: Entry, stage: Stage, text: str, **kwargs):
     """Submit, then score on this process as a worker would; returns the refreshed row."""
-    from aileague.submissions.services import score_submission
+    from aileague.submissions.worker import score_submission
 
     submission = submit(entry, stage, text, **kwargs)
     score_submission(submission_id=submission.pk)

@@ -97,6 +97,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A shared cache (Redis) in production; each process keeps its own in the embedded mode.
+_cache_url = env_str("AILEAGUE_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["aileague.accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:login"
@@ -135,7 +145,14 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-AILEAGUE_MAX_UPLOAD_BYTES = env_int("AILEAGUE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024, minimum=1)
+AILEAGUE_MAX_UPLOAD_BYTES = env_int("AILEAGUE_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1)
+# Chunked uploads (aileague.uploads): chunk size, how long an idle upload is kept, and the file
+# size above which the web page and the CLI switch from one request to chunks.
+AILEAGUE_UPLOAD_CHUNK_BYTES = env_int("AILEAGUE_UPLOAD_CHUNK_BYTES", 8 * 1024**2, minimum=1024)
+AILEAGUE_UPLOAD_SESSION_TTL_S = env_int("AILEAGUE_UPLOAD_SESSION_TTL_S", 24 * 3600, minimum=60)
+AILEAGUE_CHUNKED_UPLOAD_THRESHOLD_BYTES = env_int(
+    "AILEAGUE_CHUNKED_UPLOAD_THRESHOLD_BYTES", 16 * 1024**2, minimum=0
+)
 AILEAGUE_INLINE_VALIDATION_MAX_BYTES = env_int(
     "AILEAGUE_INLINE_VALIDATION_MAX_BYTES", 20 * 1024 * 1024, minimum=0
 )
@@ -161,7 +178,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     # Longer than any task's hard limit, so a slow task is never redelivered while it runs.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("AILEAGUE_SCORING_TIME_LIMIT_S", 1800, minimum=1) + 600
+    }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -171,14 +190,31 @@ CELERY_TASK_TIME_LIMIT = env_int("AILEAGUE_SCORING_TIME_LIMIT_S", 1800, minimum=
 CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 30)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "aileague"
+# A worker whose broker connection drops stops its running tasks: they are redelivered, and the
+# database lease decides who scores (see submissions/worker.py).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# The reaper: takes back expired leases and re-sends submissions whose message was lost.
+AILEAGUE_REAPER_EVERY_S = env_int("AILEAGUE_REAPER_EVERY_S", 30, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-submissions": {
         "task": "aileague.submissions.tasks.task_requeue_stale_submissions",
-        "schedule": 60.0,
+        "schedule": float(AILEAGUE_REAPER_EVERY_S),
+    },
+    "expire-upload-sessions": {
+        "task": "aileague.uploads.tasks.task_expire_upload_sessions",
+        "schedule": 3600.0,
+    },
+    # Rank history: records the ranks other teams' submissions moved (changes only).
+    "snapshot-ranks": {
+        "task": "aileague.leaderboards.tasks.task_snapshot_ranks",
+        "schedule": 900.0,
     },
 }
 # Submissions left "queued" longer than this are sent to the broker again (a lost message).
 AILEAGUE_REQUEUE_AFTER_S = env_int("AILEAGUE_REQUEUE_AFTER_S", 300, minimum=1)
+# A worker's claim on a submission lasts this long and is renewed every third of it while the
+# file is scored; a worker that died stops renewing, and the reaper takes the submission back.
+AILEAGUE_LEASE_S = env_int("AILEAGUE_LEASE_S", 60, minimum=3)
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aileague.accounts.services import create_api_token
 from aileague.competitions.models import ScenarioStatus
-from aileague.submissions import services
+from aileague.submissions import services, worker
 from aileague.submissions.models import Submission
 from tests.factories import (
     GOOD_PREDICTIONS,
@@ -42,7 +42,7 @@ def scored(entry, stage, text=GOOD_PREDICTIONS):
         filename="p.csv",
         actor=captain_of(entry.team),
     )
-    services.score_submission(submission_id=submission.pk)
+    worker.score_submission(submission_id=submission.pk)
     return submission
 
 

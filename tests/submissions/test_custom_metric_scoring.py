@@ -8,7 +8,6 @@ with the metric's log kept for the scenario's managers and a generic message for
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +16,7 @@ from django.core.files.base import ContentFile
 from aileague.accounts.models import Role
 from aileague.accounts.services import create_api_token
 from aileague.common.models import AuditEntry
-from aileague.submissions import services
+from aileague.submissions import worker
 from aileague.submissions.models import Score, SubmissionState
 from aileague.submissions.queries import leaderboard_for_stage, quota_status
 from tests.factories import (
@@ -61,16 +60,8 @@ FAILED_MESSAGE = (
 
 
 @pytest.fixture(autouse=True)
-def files_dir(settings, tmp_path) -> Path:
-    location = tmp_path / "files"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(location), "base_url": None},
-        },
-    }
-    return location
+def _own_files(files_dir):
+    """Every test here keeps its files in its own folder."""
 
 
 def custom_stage(source: str = BRIER):
@@ -113,7 +104,7 @@ def test_a_crashing_custom_metric_fails_the_submission_once_without_charging_it(
     # Inline validation found the file valid and left the metric to the worker.
     assert submission.state == SubmissionState.QUEUED
 
-    services.score_submission(submission_id=submission.pk)
+    worker.score_submission(submission_id=submission.pk)
 
     submission.refresh_from_db()
     assert (submission.state, submission.attempts) == (SubmissionState.FAILED, 1)

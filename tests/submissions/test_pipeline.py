@@ -1,6 +1,6 @@
 import pytest
 
-from aileague.submissions import services
+from aileague.submissions import services, worker
 from aileague.submissions.models import SubmissionState
 from aileague.submissions.queries import leaderboard_for_stage
 from tests.factories import (
@@ -22,7 +22,7 @@ def test_scored_submission_appears_on_public_leaderboard_with_its_auc():
         entry=entry, stage=stage, upload=upload(GOOD_PREDICTIONS), filename="p.csv", actor=user
     )
     assert submission.state == SubmissionState.QUEUED
-    services.score_submission(submission_id=submission.pk)
+    worker.score_submission(submission_id=submission.pk)
     submission.refresh_from_db()
     assert submission.state == SubmissionState.SCORED
     rows = leaderboard_for_stage(stage=stage, split="public", user=user)
@@ -37,6 +37,6 @@ def test_better_team_ranks_first_and_weaker_second():
         s = services.submit_predictions(
             entry=e, stage=stage, upload=upload(text), filename="p.csv", actor=captain_of(e.team)
         )
-        services.score_submission(submission_id=s.pk)
+        worker.score_submission(submission_id=s.pk)
     rows = leaderboard_for_stage(stage=stage, split="public", user=captain_of(entry.team))
     assert [r.team_name for r in rows] == [other.name, entry.team.name]

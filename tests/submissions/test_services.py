@@ -23,7 +23,7 @@ from aileague.common.errors import (
     QuotaExceeded,
 )
 from aileague.common.models import AuditEntry
-from aileague.submissions import services
+from aileague.submissions import services, worker
 from aileague.submissions.models import Score, Submission, SubmissionState
 from aileague.submissions.queries import quota_status
 from aileague.teams.models import MemberRole
@@ -64,17 +64,8 @@ BAD_PROBLEMS = [
 
 
 @pytest.fixture(autouse=True)
-def files_dir(settings, tmp_path) -> Path:
-    """Uploaded and reference files for this test only."""
-    location = tmp_path / "files"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(location), "base_url": None},
-        },
-    }
-    return location
+def _own_files(files_dir):
+    """Every test here keeps its files in its own folder."""
 
 
 def stored_submission_files(files_dir: Path) -> list[str]:
@@ -227,7 +218,7 @@ def test_quota_refuses_more_submissions_waiting_than_max_running():
     )
     details = raised.value.details
     assert (details["running"], details["running_left"], details["daily_left"]) == (1, 0, 4)
-    services.score_submission(submission_id=waiting.pk)
+    worker.score_submission(submission_id=waiting.pk)
     assert submit(entry, stage, GOOD_PREDICTIONS, now=at + timedelta(minutes=2)).state == "queued"
 
 
@@ -338,7 +329,7 @@ def test_scoring_twice_changes_nothing_the_second_time():
     entry, stage = make_entry()
     submission = submit_and_score(entry, stage, GOOD_PREDICTIONS)
     scores_before = list(Score.objects.filter(submission=submission).values_list("pk", "value"))
-    assert services.score_submission(submission_id=submission.pk) is None
+    assert worker.score_submission(submission_id=submission.pk) is None
     submission.refresh_from_db()
     assert (submission.state, submission.attempts) == (SubmissionState.SCORED, 1)
     assert list(Score.objects.filter(submission=submission).values_list("pk", "value")) == (
@@ -350,7 +341,7 @@ def test_scoring_twice_changes_nothing_the_second_time():
 def test_scoring_an_invalid_submission_does_nothing():
     entry, stage = make_entry()
     submission = submit(entry, stage, BAD_PREDICTIONS)
-    assert services.score_submission(submission_id=submission.pk) is None
+    assert worker.score_submission(submission_id=submission.pk) is None
     assert Score.objects.count() == 0
 
 
@@ -360,7 +351,7 @@ def test_a_broken_reference_fails_the_submission_and_does_not_charge_it():
     submission = submit(entry, stage, "id,prediction\n001,0.9\n002,0.1\n")
     # Inline validation cannot tell the team's file from our reference: it leaves it to the worker.
     assert submission.state == SubmissionState.QUEUED
-    services.score_submission(submission_id=submission.pk)
+    worker.score_submission(submission_id=submission.pk)
     submission.refresh_from_db()
     name = Path(stage.scenario.reference_file.name).name
     assert submission.state == SubmissionState.FAILED
@@ -379,7 +370,7 @@ def test_a_scenario_without_a_reference_fails_the_submission():
     entry, stage = make_entry()
     submission = submit(entry, stage, GOOD_PREDICTIONS)
     type(stage.scenario).objects.filter(pk=stage.scenario_id).update(reference_file="")
-    services.score_submission(submission_id=submission.pk)
+    worker.score_submission(submission_id=submission.pk)
     submission.refresh_from_db()
     assert submission.state == SubmissionState.FAILED
     assert submission.problems == [
@@ -396,7 +387,7 @@ def test_a_file_too_big_for_inline_validation_is_found_invalid_by_the_worker(set
     submission = submit(entry, stage, BAD_PREDICTIONS)
     assert submission.state == SubmissionState.QUEUED
     assert charged(entry, stage) == 1
-    services.score_submission(submission_id=submission.pk)
+    worker.score_submission(submission_id=submission.pk)
     submission.refresh_from_db()
     assert submission.state == SubmissionState.INVALID
     assert [problem["code"] for problem in submission.problems] == ["missing_ids", "not_a_number"]
@@ -411,12 +402,12 @@ def test_a_crash_while_scoring_is_retried_and_fails_after_the_last_attempt():
     storage.delete_file(
         submission.file.name
     )  # the worker cannot read the file: not the team's fault
-    for attempt in range(1, services.MAX_ATTEMPTS):
+    for attempt in range(1, worker.MAX_ATTEMPTS):
         with pytest.raises(FileNotFoundError):
-            services.score_submission(submission_id=submission.pk)
+            worker.score_submission(submission_id=submission.pk)
         submission.refresh_from_db()
         assert (submission.state, submission.attempts) == (SubmissionState.QUEUED, attempt)
-    services.score_submission(submission_id=submission.pk)
+    worker.score_submission(submission_id=submission.pk)
     submission.refresh_from_db()
     assert (submission.state, submission.attempts) == (SubmissionState.FAILED, 3)
     assert [problem["code"] for problem in submission.problems] == ["scoring_error"]
@@ -434,7 +425,7 @@ def test_reaper_resends_a_submission_queued_too_long_ago(settings):
     wait = timedelta(seconds=settings.AILEAGUE_REQUEUE_AFTER_S)
     lost = submit(entry, stage, GOOD_PREDICTIONS, now=now - wait - timedelta(seconds=1))
     fresh = submit(entry, stage, GOOD_PREDICTIONS, now=now - wait + timedelta(seconds=1))
-    assert services.requeue_stale_submissions(now=now) == 1
+    assert worker.requeue_stale_submissions(now=now) == 1
     lost.refresh_from_db()
     fresh.refresh_from_db()
     assert (lost.state, lost.enqueued_at) == (SubmissionState.QUEUED, now)
@@ -446,12 +437,12 @@ def test_reaper_resends_a_submission_queued_too_long_ago(settings):
 def test_reaper_takes_back_a_submission_whose_worker_died(settings):
     entry, stage = make_entry()
     now = timezone.now()
-    lease = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    lease = timedelta(seconds=settings.AILEAGUE_LEASE_S)
     dead = submit(entry, stage, GOOD_PREDICTIONS, now=now - timedelta(hours=2))
     busy = submit(entry, stage, GOOD_PREDICTIONS, now=now - timedelta(hours=2))
-    services.claim_submission(dead.pk, now=now - lease - timedelta(seconds=1))
-    services.claim_submission(busy.pk, now=now - lease + timedelta(seconds=1))
-    assert services.requeue_stale_submissions(now=now) == 1
+    worker.claim_submission(dead.pk, now=now - lease - timedelta(seconds=1))
+    worker.claim_submission(busy.pk, now=now - lease + timedelta(seconds=1))
+    assert worker.requeue_stale_submissions(now=now) == 1
     dead.refresh_from_db()
     busy.refresh_from_db()
     assert (dead.state, dead.enqueued_at) == (SubmissionState.QUEUED, now)
@@ -460,7 +451,7 @@ def test_reaper_takes_back_a_submission_whose_worker_died(settings):
         ("submission.requeue", None, {"state": "scoring"}, {"state": "queued"})
     ]
     # The worker that picks it up next scores it as usual.
-    services.score_submission(submission_id=dead.pk)
+    worker.score_submission(submission_id=dead.pk)
     dead.refresh_from_db()
     assert (dead.state, dead.attempts) == (SubmissionState.SCORED, 2)
 
@@ -469,7 +460,7 @@ def test_reaper_finds_nothing_when_all_is_well():
     entry, stage = make_entry()
     submit(entry, stage, GOOD_PREDICTIONS)
     submit_and_score(entry, stage, GOOD_PREDICTIONS)
-    assert services.requeue_stale_submissions() == 0
+    assert worker.requeue_stale_submissions() == 0
 
 
 # --- Final selection ---------------------------------------------------------------------------

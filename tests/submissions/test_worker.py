@@ -2,7 +2,7 @@
 
 import pytest
 
-from aileague.submissions import services
+from aileague.submissions import services, worker
 from aileague.submissions.models import Score, Submission, SubmissionState
 from tests.conftest import wait_for
 from tests.factories import GOOD_PREDICTIONS, captain_of, make_entry, upload
@@ -49,5 +49,35 @@ def test_a_lost_message_is_resent_by_the_reaper_and_scored(celery_worker_process
     Submission.objects.filter(pk=submission.pk).update(
         file=stored.name, size=stored.size, sha256=stored.sha256
     )
-    assert services.requeue_stale_submissions() == 1
+    assert worker.requeue_stale_submissions() == 1
     wait_for(lambda: _state(submission.pk) == SubmissionState.SCORED)
+
+
+FIXED_REFERENCE = (
+    "id,target,split\n"
+    "001,0,public\n002,1,public\n003,1,public\n004,0,public\n"
+    "005,0,private\n006,1,private\n007,1,private\n008,0,private\n"
+)
+
+
+def test_the_workers_rescore_a_stage_and_the_last_one_switches_it(celery_worker_process):
+    from django.core.files.base import ContentFile
+
+    from aileague.submissions import rescore
+    from aileague.submissions.models import RescoreRun, RescoreState
+    from tests.factories import WEAK_PREDICTIONS, submit_and_score
+
+    entry, stage = make_entry()
+    other, _ = make_entry(stage=stage)
+    good = submit_and_score(entry, stage, GOOD_PREDICTIONS)
+    weak = submit_and_score(other, stage, WEAK_PREDICTIONS)
+    scenario = stage.scenario
+    scenario.reference_file.save(
+        f"{scenario.slug}-fixed.csv", ContentFile(FIXED_REFERENCE.encode())
+    )
+    run = rescore.start_rescore(stage=stage, actor=None)
+    wait_for(lambda: RescoreRun.objects.get(pk=run.pk).state == RescoreState.SWITCHED)
+    stage.refresh_from_db()
+    assert stage.scorer_version == "2"
+    new = dict(Score.objects.filter(scorer_version="2").values_list("submission_id", "value"))
+    assert new == {good.pk: 0.25, weak.pk: 1.0}  # one value per submission: both splits agree

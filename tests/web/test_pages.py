@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from aileague.accounts.models import ApiToken, Role, User
 from aileague.competitions.models import DataFile, Question, ScenarioStatus, Stage
-from aileague.submissions import services as submission_services
+from aileague.submissions import worker as submission_worker
 from aileague.submissions.models import Submission, SubmissionState
 from aileague.teams.models import Entry, MemberRole, Membership, Team
 from tests.factories import (
@@ -598,7 +598,7 @@ def test_status_json_reports_states_and_scores(client):
     assert [(s["id"], s["state"], s["public_score"]) for s in data["submissions"]] == [
         (submission.pk, "queued", None)
     ]
-    submission_services.score_submission(submission_id=submission.pk)
+    submission_worker.score_submission(submission_id=submission.pk)
     data = client.get(url).json()
     assert data["pending"] is False
     assert [(s["state"], s["public_score"]) for s in data["submissions"]] == [("scored", 1.0)]

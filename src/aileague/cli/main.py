@@ -13,7 +13,14 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColu
 from rich.table import Table
 
 from aileague.cli import operator
-from aileague.cli.client import Api, ClientError, Credentials, load_credentials, save_credentials
+from aileague.cli.client import (
+    CHUNKED_THRESHOLD,
+    Api,
+    ClientError,
+    Credentials,
+    load_credentials,
+    save_credentials,
+)
 
 app = typer.Typer(help="aileague: scenario-driven AI competitions.", no_args_is_help=True)
 app.add_typer(operator.bundle_app, name="bundle")
@@ -73,8 +80,15 @@ def submit(
     message: Annotated[str, typer.Option("--message", "-m", help="A note for your team")] = "",
     stage: Annotated[str, typer.Option(help="Stage slug (default: the open one)")] = "",
     wait: Annotated[bool, typer.Option(help="Wait for the score")] = True,
+    chunked: Annotated[
+        bool | None, typer.Option("--chunked/--single", hidden=True, help="Force the upload mode")
+    ] = None,
+    retries: Annotated[int, typer.Option(hidden=True, help="Retries of a failed chunk")] = 5,
 ) -> None:
-    """Upload a predictions file, show the upload's progress, then wait for its score."""
+    """Upload a predictions file, show the upload's progress, then wait for its score.
+
+    Files over 16 MB go up in checksummed chunks; if the upload is interrupted, run the same
+    command again and it resumes where the server left off."""
     path = file or file_option
     if path is None or not scenario:
         err.print("usage: aileague submit --scenario SLUG FILE [-m MESSAGE]")
@@ -91,13 +105,19 @@ def submit(
             TransferSpeedColumn(),
             console=err,
         ) as progress:
-            task = progress.add_task(f"uploading {path.name}", total=path.stat().st_size)
-            status, body = api.upload(
-                f"/scenarios/{scenario}/submissions",
-                path,
-                {"description": message, "stage": stage},
-                lambda n: progress.advance(task, n),
-            )
+            size = path.stat().st_size
+            if size > CHUNKED_THRESHOLD if chunked is None else chunked:
+                status, body = _upload_in_chunks(
+                    api, progress, path, scenario, stage, message, retries
+                )
+            else:
+                task = progress.add_task(f"uploading {path.name}", total=size)
+                status, body = api.upload(
+                    f"/scenarios/{scenario}/submissions",
+                    path,
+                    {"description": message, "stage": stage},
+                    lambda n: progress.advance(task, n),
+                )
         console.print(f"submission {body['id']}: {body['state']}")
         if status == 422 or body["state"] == "invalid":
             _print_problems(body)
@@ -109,6 +129,30 @@ def submit(
                 raise typer.Exit(1)
     except ClientError as exc:
         _fail(exc)
+
+
+def _upload_in_chunks(api, progress, path, scenario, stage, message, retries):
+    size = path.stat().st_size
+    hashing = progress.add_task(f"checking {path.name}", total=size)
+    task = progress.add_task(f"uploading {path.name}", total=size, start=False)
+
+    def on_session(session: dict) -> None:
+        progress.start_task(task)
+        if session["received_chunks"]:
+            err.print(
+                f"resuming: {len(session['received_chunks'])} of {session['chunk_count']} "
+                f"chunks ({session['received_bytes']} bytes) are already on the server"
+            )
+            progress.advance(task, session["received_bytes"])
+
+    return api.upload_chunked(
+        path,
+        {"scenario": scenario, "stage": stage, "description": message},
+        on_hashed=lambda n: progress.advance(hashing, n),
+        on_session=on_session,
+        on_sent=lambda n: progress.advance(task, n),
+        retries=retries,
+    )
 
 
 def _wait_for(api: Api, submission_id: int, timeout_s: float = 3600) -> dict:
@@ -218,6 +262,7 @@ app.add_typer(competitions_app, name="competitions")
 app.command("seed")(operator.seed)
 app.command("demo")(operator.demo)
 app.command("worker")(operator.worker)
+app.command("rescore")(operator.rescore)
 app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     operator.manage
 )

@@ -78,8 +78,12 @@ def seed(
     teams: Annotated[int, typer.Option(help="Top the league up to this many teams in total")] = 0,
     tracks: Annotated[int | None, typer.Option(help="Add generated tracks up to this many")] = None,
     league: Annotated[str, typer.Option(help="League slug (default: the demo league)")] = "",
+    past_submissions: Annotated[
+        int,
+        typer.Option(help="Top the league up to this many past (scored) submissions in total"),
+    ] = 0,
 ) -> None:
-    """Seed the demo league; with --teams, scale it to a season's size for benchmarks."""
+    """Seed the demo league; with --teams and --past-submissions, scale it to a season's size."""
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -99,10 +103,27 @@ def seed(
         started = time.perf_counter()
         stats = seed_teams(league=target, teams=missing, tracks=tracks)
         console.print(f"seeded {stats} in {time.perf_counter() - started:.1f} s")
+    _seed_past_submissions(target, past_submissions)
     console.print(
         f"league {target.slug}: {target.teams.count()} teams, {target.tracks.count()} tracks"
     )
     _print_logins(logins)
+
+
+def _seed_past_submissions(league, wanted: int) -> None:
+    from aileague.demo.past_submissions import seed_past_submissions
+    from aileague.submissions.models import Submission
+
+    if not wanted:
+        return
+    existing = Submission.objects.filter(stage__scenario__track__league=league).count()
+    if wanted > existing:
+        stats = seed_past_submissions(league=league, submissions=wanted - existing)
+        console.print(f"seeded {stats}")
+    console.print(
+        f"league {league.slug}: "
+        f"{Submission.objects.filter(stage__scenario__track__league=league).count()} submissions"
+    )
 
 
 def _print_logins(logins) -> None:
@@ -163,7 +184,7 @@ def demo(
     from django.core.management import call_command
 
     from aileague.demo import seed_demo
-    from aileague.submissions.services import requeue_stale_submissions
+    from aileague.submissions.worker import requeue_stale_submissions
 
     console.print("migrating and seeding the demo league (first run takes a minute)…")
     call_command("migrate", verbosity=0)
@@ -213,3 +234,73 @@ def manage(ctx: typer.Context) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["aileague manage", *ctx.args])
+
+
+def rescore(
+    scenario: Annotated[str, typer.Option("--scenario", "-c", help="The scenario's slug")],
+    stage: Annotated[str, typer.Option(help="The stage's slug (default: the latest)")] = "",
+    reason: Annotated[str, typer.Option("--reason", "-m", help="Why, for the audit log")] = "",
+    actor: Annotated[str, typer.Option("--as", help="Your e-mail, for the audit log")] = "",
+    wait: Annotated[bool, typer.Option(help="Show progress until the switch")] = True,
+    inline: Annotated[
+        bool, typer.Option(help="Score in this process instead of on the workers")
+    ] = False,
+) -> None:
+    """Re-score a stage under a new scorer version, then switch its leaderboards at once.
+
+    Run it after fixing the scenario's reference or metric. The old scores are kept; the
+    leaderboards show the new ones only when every submission has been re-scored.
+    """
+    setup_django()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from aileague.accounts.models import User
+    from aileague.common.errors import AileagueError
+    from aileague.competitions.models import Stage
+    from aileague.submissions import rescore as rescoring
+    from aileague.submissions.models import RescoreRun, RescoreState
+
+    stages = Stage.objects.filter(scenario__slug=scenario).order_by("-opens_at", "-pk")
+    target = stages.filter(slug=stage).first() if stage else stages.first()
+    if target is None:
+        err.print(f"[red]no stage {stage or '(any)'} in scenario {scenario!r}[/red]")
+        raise typer.Exit(2)
+    user = User.objects.filter(email__iexact=actor).first() if actor else None
+    if actor and user is None:
+        err.print(f"[red]no user with the e-mail {actor!r}[/red]")
+        raise typer.Exit(2)
+    try:
+        run = rescoring.start_rescore(stage=target, actor=user, reason=reason, enqueue=not inline)
+    except AileagueError as exc:
+        err.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    console.print(
+        f"re-scoring {scenario}/{target.slug}: {run.total} submission(s), "
+        f"scorer version {run.from_version} → {run.to_version}"
+    )
+    if inline:
+        for submission_id in rescoring.pending_submissions(run):
+            rescoring.rescore_submission(run_id=run.pk, submission_id=submission_id)
+    if not wait and not inline:
+        console.print("the workers re-score it; the leaderboards switch when they are done")
+        return
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    with Progress(*columns, console=console, transient=True) as progress:
+        bar = progress.add_task("re-scoring", total=run.total)
+        while run.state == RescoreState.RUNNING:
+            time.sleep(0.5)
+            run = RescoreRun.objects.get(pk=run.pk)
+            progress.update(bar, completed=run.done, total=run.total)
+    if run.state == RescoreState.SWITCHED:
+        console.print(
+            f"[green]switched[/green]: the leaderboards now show scorer version {run.to_version} "
+            f"({run.done} submission(s) re-scored; version {run.from_version} is kept)"
+        )
+        return
+    err.print(
+        f"[red]not switched[/red]: the new reference or metric refused {run.unscorable} "
+        f"submission(s); the leaderboards still show version {run.from_version}. Examples:"
+    )
+    for example in run.unscorable_examples:
+        err.print(f"  submission {example['submission']}: {example['code']}")
+    raise typer.Exit(1)

@@ -151,6 +151,7 @@ def seed_demo(*, bundle_dir: Path, background_teams: int = 30, seed: int = 2026)
                     noise=float(rng.uniform(0.0, 1.0)),
                     times=int(rng.integers(1, 4)),
                 )
+        seeder.rebuild_standings()
     return list(DEMO_LOGINS)
 
 
@@ -317,7 +318,8 @@ class _Submitter:
     def enter_and_submit(
         self, team: Team, slug: str, *, skill: float, noise: float, times: int
     ) -> None:
-        from aileague.submissions.services import score_submission, submit_predictions
+        from aileague.submissions.services import submit_predictions
+        from aileague.submissions.worker import score_submission
 
         stage = self.stages[slug]
         captain = team.memberships.get(role="captain").user
@@ -337,6 +339,13 @@ class _Submitter:
                 description="baseline" if skill == noise == 0 else "",
             )
             score_submission(submission_id=submission.pk)
+
+    def rebuild_standings(self) -> None:
+        """Scoring kept the boards up to date; a rebuild also records every final rank."""
+        from aileague.leaderboards.services import rebuild_stage
+
+        for stage in self.stages.values():
+            rebuild_stage(stage)
 
     def _enter(self, team: Team, stage: Stage, captain: User) -> Entry:
         if not stage.is_closed(self.now):

@@ -13,17 +13,18 @@ from aileague.accounts.queries import can_manage_scenario
 from aileague.common.api import optional_auth, token_or_session
 from aileague.common.errors import NotFound, PermissionDenied
 from aileague.competitions.queries import access_scenario, access_stage
+from aileague.leaderboards.queries import leaderboard_page
 from aileague.scoring.messages import render
 from aileague.submissions import services
 from aileague.submissions.models import Submission, SubmissionState
 from aileague.submissions.queries import (
     access_submission,
-    leaderboard_for_stage,
     quota_status,
     scenario_metric,
     submissions_of_entry,
     visible_scores,
 )
+from aileague.submissions.queue import queue_places
 from aileague.teams.queries import entry_of
 
 router = Router(tags=["submissions"])
@@ -52,6 +53,9 @@ class SubmissionOut(Schema):
     scores: dict[str, float]
     problems: list[ProblemOut]
     is_final_selection: bool
+    #: While queued: 1 = next to be scored, and a rough wait in seconds (None: no estimate yet).
+    queue_position: int | None = None
+    eta_seconds: float | None = None
 
 
 class QuotaOut(Schema):
@@ -66,6 +70,7 @@ class QuotaOut(Schema):
 class LeaderboardRowOut(Schema):
     rank: int
     team: str
+    team_id: int
     country: str
     province: str
     is_joint: bool
@@ -81,6 +86,12 @@ class LeaderboardOut(Schema):
     metric: str
     higher_is_better: bool
     rows: list[LeaderboardRowOut]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    #: The caller's team when it is on another page.
+    mine: LeaderboardRowOut | None = None
 
 
 class FinalIn(Schema):
@@ -116,6 +127,7 @@ def problems_out(submission: Submission, user=None) -> list[ProblemOut]:
 
 
 def submission_out(submission: Submission, user) -> SubmissionOut:
+    place = queue_places([submission]).get(submission.pk)
     return SubmissionOut(
         id=submission.pk,
         uuid=str(submission.uuid),
@@ -132,10 +144,12 @@ def submission_out(submission: Submission, user) -> SubmissionOut:
         scores=visible_scores(submission, user),
         problems=problems_out(submission, user),
         is_final_selection=submission.is_final_selection,
+        queue_position=place.position if place else None,
+        eta_seconds=place.rounded_eta if place else None,
     )
 
 
-def _entry_for(user, scenario):
+def entry_for(user, scenario):
     entry = entry_of(user, scenario)
     if entry is None:
         raise PermissionDenied(
@@ -150,19 +164,28 @@ def _entry_for(user, scenario):
     auth=token_or_session,
 )
 def create_submission(
-    request, slug: str, file: File[UploadedFile], description: Form[str] = "", stage: Form[str] = ""
+    request,
+    slug: str,
+    file: File[UploadedFile],
+    description: Form[str] = "",
+    stage: Form[str] = "",
+    sha256: Form[str] = "",
 ):
-    """Upload a predictions file. 201: queued for scoring; 422: refused, with every problem."""
+    """Upload a predictions file. 201: queued for scoring; 422: refused, with every problem.
+
+    ``sha256`` (optional): the file's checksum; a file that arrives different is refused
+    (``checksum_mismatch``) and no submission is made. Files over a few MB: use /uploads."""
     user = request.auth
     scenario = access_scenario(slug=slug, user=user)
     stage_obj = access_stage(scenario=scenario, slug=stage or None)
     submission = services.submit_predictions(
-        entry=_entry_for(user, scenario),
+        entry=entry_for(user, scenario),
         stage=stage_obj,
         upload=file,
         filename=file.name,
         actor=user,
         description=description,
+        expected_sha256=sha256,
     )
     status = 422 if submission.state == SubmissionState.INVALID else 201
     return Status(status, submission_out(submission, user))
@@ -173,7 +196,7 @@ def list_submissions(request, slug: str, stage: str = ""):
     user = request.auth
     scenario = access_scenario(slug=slug, user=user)
     stage_obj = access_stage(scenario=scenario, slug=stage or None)
-    entry = _entry_for(user, scenario)
+    entry = entry_for(user, scenario)
     return [submission_out(s, user) for s in submissions_of_entry(entry=entry, stage=stage_obj)]
 
 
@@ -182,7 +205,7 @@ def get_quota(request, slug: str, stage: str = ""):
     user = request.auth
     scenario = access_scenario(slug=slug, user=user)
     stage_obj = access_stage(scenario=scenario, slug=stage or None)
-    status = quota_status(entry=_entry_for(user, scenario), stage=stage_obj)
+    status = quota_status(entry=entry_for(user, scenario), stage=stage_obj)
     return QuotaOut(**status.as_dict())
 
 
@@ -208,11 +231,22 @@ def _id(raw: str) -> int | str:
 
 
 @router.get("/scenarios/{slug}/leaderboard", response=LeaderboardOut, auth=optional_auth)
-def get_leaderboard(request, slug: str, stage: str = "", split: str = "public"):
-    """Public (A) split during the stage; private (B) once it has closed."""
+def get_leaderboard(
+    request, slug: str, stage: str = "", split: str = "public", page: int = 1, per_page: int = 100
+):
+    """Public (A) split during the stage; private (B) once it has closed. ``per_page`` rows
+    (at most 1000) of page ``page``; ``mine`` is the caller's team when it is on another page."""
     scenario = access_scenario(slug=slug, user=request.user)
     stage_obj = access_stage(scenario=scenario, slug=stage or None)
-    rows = leaderboard_for_stage(stage=stage_obj, split=split, user=request.user)
+    entry = entry_of(request.user, scenario) if request.user.is_authenticated else None
+    board = leaderboard_page(
+        stage=stage_obj,
+        split=split,
+        user=request.user,
+        page=page,
+        per_page=per_page,
+        team_id=entry.team_id if entry else None,
+    )
     metric = scenario_metric(scenario)
     return LeaderboardOut(
         scenario=scenario.slug,
@@ -220,17 +254,24 @@ def get_leaderboard(request, slug: str, stage: str = "", split: str = "public"):
         split=split,
         metric=metric.name,
         higher_is_better=metric.higher_is_better,
-        rows=[
-            LeaderboardRowOut(
-                rank=r.rank,
-                team=r.team_name,
-                country=r.country,
-                province=r.province,
-                is_joint=r.is_joint,
-                score=r.score,
-                submitted_at=r.submitted_at,
-                entries=r.entries,
-            )
-            for r in rows
-        ],
+        rows=[leaderboard_row_out(r) for r in board.rows],
+        total=board.total,
+        page=board.page,
+        per_page=board.per_page,
+        pages=board.pages,
+        mine=board.mine and leaderboard_row_out(board.mine),
+    )
+
+
+def leaderboard_row_out(row) -> LeaderboardRowOut:
+    return LeaderboardRowOut(
+        rank=row.rank,
+        team=row.team_name,
+        team_id=row.team_id,
+        country=row.country,
+        province=row.province,
+        is_joint=row.is_joint,
+        score=row.score,
+        submitted_at=row.submitted_at,
+        entries=row.entries,
     )

@@ -57,12 +57,25 @@ class Submission(models.Model):
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker's lease: a claim counts as attempt ``attempts``, held by ``worker`` until
+    # ``lease_expires_at`` (renewed while it scores). The reaper takes back expired leases.
     attempts = models.PositiveSmallIntegerField(default=0)
+    worker = models.CharField(max_length=200, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # Fair queuing: each team's pending submissions take successive rounds, and workers take the
+    # lowest round first, so one team's burst waits behind everyone else's next submission.
+    queue_round = models.PositiveBigIntegerField(default=0)
     is_final_selection = models.BooleanField(_("selected as final"), default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["stage", "entry", "state", "created_at"])]
+        indexes = [
+            models.Index(fields=["stage", "entry", "state", "created_at"]),
+            models.Index(fields=["state", "queue_round", "created_at"], name="submission_queue"),
+            models.Index(fields=["state", "lease_expires_at"], name="submission_lease"),
+            # How fast the queue moves (the queue places' estimate) looks at recent finishes.
+            models.Index(fields=["state", "finished_at"], name="submission_finished"),
+        ]
 
     def __str__(self) -> str:
         return f"submission {self.pk} ({self.state})"
@@ -101,3 +114,52 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric}={self.value:.6g} ({self.split})"
+
+
+class RescoreState(models.TextChoices):
+    RUNNING = "running", _("Re-scoring")
+    SWITCHED = "switched", _("Switched")
+    FAILED = "failed", _("Failed")
+
+
+class RescoreRun(models.Model):
+    """Re-scoring a stage under a new scorer version; the leaderboards switch when it is done.
+
+    The old scores stay (they are of the old version); the stage's ``scorer_version`` moves to
+    ``to_version`` in one transaction once every scored submission has a new score.
+    """
+
+    stage = models.ForeignKey(
+        "competitions.Stage", on_delete=models.CASCADE, related_name="rescore_runs"
+    )
+    from_version = models.CharField(max_length=40)
+    to_version = models.CharField(max_length=40)
+    reason = models.CharField(max_length=500, blank=True)
+    state = models.CharField(
+        max_length=10, choices=RescoreState.choices, default=RescoreState.RUNNING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # Submissions the new reference or metric refused or could not score (the run then fails
+    # rather than drop them from the leaderboards): the exact count and a few examples.
+    unscorable = models.PositiveIntegerField(default=0)
+    unscorable_examples = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage"],
+                condition=models.Q(state="running"),
+                name="one_running_rescore_per_stage",
+            ),
+            models.UniqueConstraint(fields=["stage", "to_version"], name="one_rescore_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"rescore {self.stage_id} {self.from_version}→{self.to_version} ({self.state})"

@@ -15,10 +15,8 @@ from aileague.common.errors import NotFound, PermissionDenied
 from aileague.competitions.models import Stage
 from aileague.scoring.custom import metric_for_task
 from aileague.scoring.metrics import Metric
-from aileague.scoring.ranking import best_per_key, rank_rows
 from aileague.submissions.models import (
     CHARGED_STATES,
-    Score,
     ScoreSplit,
     Submission,
     SubmissionState,
@@ -145,15 +143,11 @@ class LeaderboardRow:
     submitted_at: datetime
     submission_id: int
     entries: int
+    last_submitted_at: datetime | None = None
 
 
-def leaderboard_for_stage(*, stage: Stage, split: str, user) -> list[LeaderboardRow]:
-    """Each team's counting submission, ranked.
-
-    Public (A): the team's best public score. Private (B, after the close): the best private
-    score among the team's selected finals or, if it selected none, among its
-    ``final_selection_limit`` best public submissions (all of them when the limit is 0).
-    """
+def check_board_visible(*, stage: Stage, split: str, user) -> None:
+    """Raise unless ``split`` names a board that ``user`` may read now."""
     if split not in ScoreSplit.values:
         raise NotFound(_("Unknown leaderboard split."), code="split_not_found")
     if not can_see_split(stage=stage, split=split, user=user):
@@ -161,91 +155,17 @@ def leaderboard_for_stage(*, stage: Stage, split: str, user) -> list[Leaderboard
             _("The private leaderboard is revealed when the stage closes."),
             code="private_leaderboard_hidden",
         )
-    metric = scenario_metric(stage.scenario)
-    scores = Score.objects.filter(
-        submission__stage=stage,
-        submission__state=SubmissionState.SCORED,
-        scorer_version=stage.scorer_version,
-    ).values_list(
-        "submission_id",
-        "split",
-        "value",
-        "submission__created_at",
-        "submission__entry__team_id",
-        "submission__is_final_selection",
-    )
-    public, private, finals, created, team_of = {}, {}, {}, {}, {}
-    for submission_id, score_split, value, created_at, team_id, is_final in scores:
-        (public if score_split == ScoreSplit.PUBLIC else private)[submission_id] = value
-        created[submission_id], team_of[submission_id] = created_at, team_id
-        if is_final:
-            finals.setdefault(team_id, set()).add(submission_id)
-    counting = _counting_rows(
-        stage, split, metric.higher_is_better, public, private, finals, created, team_of
-    )
-    ranked = rank_rows(counting, higher_is_better=metric.higher_is_better)
-    return _decorate(stage, ranked, team_of)
 
 
-def _counting_rows(stage, split, higher_is_better, public, private, finals, created, team_of):
-    if split == ScoreSplit.PUBLIC:
-        rows = [(team_of[s], v, created[s], s) for s, v in public.items()]
-        return best_per_key(rows, higher_is_better=higher_is_better)
-    candidates: dict[int, list[int]] = {}
-    by_team: dict[int, list[tuple]] = {}
-    for s, v in public.items():
-        by_team.setdefault(team_of[s], []).append((team_of[s], v, created[s], s))
-    for team_id, rows in by_team.items():
-        if team_id in finals:
-            candidates[team_id] = sorted(finals[team_id])
-        else:
-            ranked = rank_rows(rows, higher_is_better=higher_is_better)
-            limit = stage.final_selection_limit or len(ranked)
-            candidates[team_id] = [row.submission_id for row in ranked[:limit]]
-    rows = [
-        (team_of[s], private[s], created[s], s)
-        for chosen in candidates.values()
-        for s in chosen
-        if s in private
-    ]
-    return best_per_key(rows, higher_is_better=higher_is_better)
+def leaderboard_for_stage(*, stage: Stage, split: str, user) -> list[LeaderboardRow]:
+    """Each team's counting submission, ranked: the whole board, read from its standings.
 
+    Public (A): the team's best public score. Private (B, after the close): the best private
+    score among the team's selected finals or, if it selected none, among its
+    ``final_selection_limit`` best public submissions (all of them when the limit is 0).
+    The rule is ``aileague.leaderboards.services.counting_submissions``; standings are kept
+    up to date by ``refresh_standing`` and ``rebuild_stage``. Pages: ``leaderboard_page``.
+    """
+    from aileague.leaderboards.queries import leaderboard_rows
 
-def _decorate(stage, ranked, team_of) -> list[LeaderboardRow]:
-    from aileague.teams.models import Team
-
-    team_ids = [row.key for row in ranked]
-    teams = {team.pk: team for team in Team.objects.filter(pk__in=team_ids)}
-    counts = dict(
-        Submission.objects.filter(stage=stage, state=SubmissionState.SCORED)
-        .values_list("entry__team_id")
-        .annotate(n=Count("pk"))
-        .values_list("entry__team_id", "n")
-    )
-    return [
-        LeaderboardRow(
-            rank=row.rank,
-            team_id=row.key,
-            team_name=teams[row.key].name,
-            country=teams[row.key].country,
-            province=teams[row.key].province,
-            is_joint=teams[row.key].is_joint,
-            score=row.value,
-            submitted_at=row.submitted_at,
-            submission_id=row.submission_id,
-            entries=counts.get(row.key, 0),
-        )
-        for row in ranked
-    ]
-
-
-def last_submission_times(*, stage: Stage) -> dict[int, datetime]:
-    """Each team's latest scored submission in the stage (a leaderboard column), by team id."""
-    from django.db.models import Max
-
-    return dict(
-        Submission.objects.filter(stage=stage, state=SubmissionState.SCORED)
-        .values_list("entry__team_id")
-        .annotate(last=Max("created_at"))
-        .values_list("entry__team_id", "last")
-    )
+    return list(leaderboard_rows(stage=stage, split=split, user=user))

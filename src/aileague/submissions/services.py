@@ -1,21 +1,20 @@
-"""The life of a submission: accept (quota, deadline), score on a worker, select finals.
+"""Accepting a submission (quota, deadline, inline validation) and selecting finals.
 
 States: queued → scoring → scored | invalid | failed. ``invalid`` is the team's file being
 wrong; ``failed`` is ours (a broken reference, a crash after retries). Neither is charged.
+Scoring itself happens on a worker: see ``aileague.submissions.worker``.
 """
 
 from __future__ import annotations
 
 import logging
-import traceback
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,19 +28,25 @@ from aileague.common.errors import (
     QuotaExceeded,
 )
 from aileague.competitions.models import EvaluationMode, Stage
+from aileague.leaderboards.services import refresh_standing
 from aileague.scoring import InvalidSubmission, TaskSchema, evaluate_file
 from aileague.scoring.custom import CustomMetricError
-from aileague.scoring.evaluate import ReferenceError
-from aileague.submissions.models import Score, Submission, SubmissionState
+from aileague.submissions.models import Submission, SubmissionState
 from aileague.submissions.queries import quota_status
+from aileague.submissions.queue import next_round
+from aileague.submissions.worker import (
+    enqueue_scoring,
+    problem_record,
+    reference_path,
+)
 from aileague.teams.models import Entry
 from aileague.teams.queries import is_member
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 3
 
 
-def _check_can_submit(*, entry: Entry, stage: Stage, actor, now: datetime) -> None:
+def check_can_submit(*, entry: Entry, stage: Stage, actor, now: datetime) -> None:
+    """Membership, the stage's kind and its window: the one deadline check of every path."""
     if not is_member(actor, entry.team):
         raise PermissionDenied(_("Only members of the team can submit."), code="not_a_member")
     if stage.scenario_id != entry.scenario_id:
@@ -62,27 +67,33 @@ def submit_predictions(
     *,
     entry: Entry,
     stage: Stage,
-    upload: BinaryIO,
+    upload: BinaryIO | None,
     filename: str,
     actor,
     description: str = "",
     now: datetime | None = None,
+    expected_sha256: str = "",
+    stored: storage.StoredFile | None = None,
 ) -> Submission:
     """Store, validate and queue a predictions file.
 
     A file that fails validation is kept as an ``invalid`` submission (so the team sees why) and
     is not charged. Quota and deadline are checked again inside the accepting transaction, under
     a lock on the entry row, so parallel uploads cannot overdraw the quota.
+
+    ``stored`` (instead of ``upload``) is a file already in storage whose size and SHA-256 the
+    caller has verified (a completed chunked upload); it is deleted if the submission is refused.
     """
     now = now or timezone.now()
-    _check_can_submit(entry=entry, stage=stage, actor=actor, now=now)
+    check_can_submit(entry=entry, stage=stage, actor=actor, now=now)
     if quota_status(entry=entry, stage=stage, now=now).blocked_reason:
-        _raise_quota(entry, stage, now)
+        raise_quota(entry, stage, now)
     submission_uuid = uuid.uuid4()
     name = (
         f"submissions/{stage.pk}/{entry.team_id}/{submission_uuid}{Path(filename).suffix.lower()}"
     )
-    stored = storage.store_file(upload, name)
+    if stored is None:
+        stored = storage.store_file(upload, name)
     try:
         if stored.size > settings.AILEAGUE_MAX_UPLOAD_BYTES:
             raise InvalidInput(
@@ -90,14 +101,23 @@ def submit_predictions(
                 % {"size": stored.size, "limit": settings.AILEAGUE_MAX_UPLOAD_BYTES},
                 code="file_too_large",
             )
+        if expected_sha256 and expected_sha256.lower() != stored.sha256:
+            raise InvalidInput(
+                _(
+                    "The file arrived damaged: its SHA-256 is %(got)s, not %(expected)s as "
+                    "sent. Upload it again."
+                )
+                % {"got": stored.sha256, "expected": expected_sha256.lower()},
+                code="checksum_mismatch",
+            )
         problems = _inline_problems(stage, stored)
         with transaction.atomic():
             Entry.objects.select_for_update().get(pk=entry.pk)
             if not problems:
                 # The authoritative checks: under the lock, at the moment of acceptance.
-                _check_can_submit(entry=entry, stage=stage, actor=actor, now=now)
+                check_can_submit(entry=entry, stage=stage, actor=actor, now=now)
                 if quota_status(entry=entry, stage=stage, now=now).blocked_reason:
-                    _raise_quota(entry, stage, now)
+                    raise_quota(entry, stage, now)
             submission = Submission.objects.create(
                 uuid=submission_uuid,
                 entry=entry,
@@ -112,6 +132,7 @@ def submit_predictions(
                 problems=problems or [],
                 finished_at=now if problems else None,
                 enqueued_at=None if problems else now,
+                queue_round=0 if problems else next_round(team_id=entry.team_id),
             )
             # created_at is auto_now_add, but quotas and ranking ties count by the moment of
             # acceptance, which is ``now``: the quota was checked for ``now``'s day.
@@ -131,7 +152,8 @@ def submit_predictions(
     return submission
 
 
-def _raise_quota(entry: Entry, stage: Stage, now: datetime) -> None:
+def raise_quota(entry: Entry, stage: Stage, now: datetime) -> None:
+    """Raise QuotaExceeded naming the limit the team reached and when it resets."""
     status = quota_status(entry=entry, stage=stage, now=now)
     messages = {
         "daily": _(
@@ -165,7 +187,7 @@ def _inline_problems(stage: Stage, stored: storage.StoredFile) -> list[dict]:
         # is validated all the same, then the metric refuses to run (CustomMetricError below).
         evaluate_file(
             Path(storage.local_path(stored.name)),
-            _reference_path(scenario),
+            reference_path(scenario),
             TaskSchema.from_dict(scenario.task),
         )
     except InvalidSubmission as exc:
@@ -175,151 +197,6 @@ def _inline_problems(stage: Stage, stored: storage.StoredFile) -> list[dict]:
     except Exception:  # noqa: BLE001 - our own trouble is the worker's to report, not the team's
         log.exception("inline validation failed for scenario %s", scenario.slug)
     return []
-
-
-def problem_record(problem) -> dict:
-    """What we store: the code and data; messages are rendered in the reader's language."""
-    return {
-        "code": problem.code,
-        "params": problem.params,
-        "lines": problem.lines,
-        "examples": problem.examples,
-    }
-
-
-def _reference_path(scenario) -> Path:
-    if not scenario.reference_file:
-        raise ReferenceError(f"scenario {scenario.slug} has no hidden reference")
-    return Path(scenario.reference_file.path)
-
-
-def _custom_metric_path(scenario) -> Path | None:
-    """The scenario's custom metric file, if it has one (a custom task without one fails)."""
-    if not scenario.custom_metric_file:
-        return None
-    return Path(storage.local_path(scenario.custom_metric_file.name))
-
-
-def enqueue_scoring(submission_id: int) -> None:
-    """Send the scoring task. If the broker is down the row stays queued; the reaper resends it."""
-    from aileague.submissions.tasks import task_score_submission
-
-    try:
-        task_score_submission.delay(submission_id)
-    except Exception:  # noqa: BLE001 - the database, not the broker, holds the submission
-        log.exception("could not enqueue submission %s; the reaper will retry", submission_id)
-
-
-def claim_submission(submission_id: int, now: datetime | None = None) -> Submission | None:
-    """Move a queued submission to scoring; None if someone else has it or it is finished."""
-    now = now or timezone.now()
-    claimed = Submission.objects.filter(pk=submission_id, state=SubmissionState.QUEUED).update(
-        state=SubmissionState.SCORING, started_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return None
-    return Submission.objects.select_related("stage", "stage__scenario").get(pk=submission_id)
-
-
-def score_submission(*, submission_id: int) -> Submission | None:
-    """Score one submission on every split. Safe to run twice: a second run finds nothing queued."""
-    submission = claim_submission(submission_id)
-    if submission is None:
-        return None
-    stage = submission.stage
-    scenario = stage.scenario
-    try:
-        evaluation = evaluate_file(
-            Path(storage.local_path(submission.file.name)),
-            _reference_path(scenario),
-            TaskSchema.from_dict(scenario.task),
-            custom_metric_path=_custom_metric_path(scenario),
-        )
-    except InvalidSubmission as exc:
-        return _finish(
-            submission, SubmissionState.INVALID, [problem_record(p) for p in exc.problems]
-        )
-    except CustomMetricError as exc:
-        # The organiser's metric failed; it would fail again, so there is no retry.
-        return _finish(submission, SubmissionState.FAILED, [{"code": exc.code, "log": exc.report}])
-    except ReferenceError as exc:
-        return _finish(
-            submission, SubmissionState.FAILED, [{"code": "reference_error", "log": str(exc)}]
-        )
-    except Exception:
-        if submission.attempts >= MAX_ATTEMPTS:
-            return _finish(
-                submission,
-                SubmissionState.FAILED,
-                [{"code": "scoring_error", "log": traceback.format_exc(limit=8)}],
-            )
-        Submission.objects.filter(pk=submission.pk, state=SubmissionState.SCORING).update(
-            state=SubmissionState.QUEUED, enqueued_at=timezone.now()
-        )
-        raise
-    with transaction.atomic():
-        for split, value in evaluation.scores.items():
-            Score.objects.update_or_create(
-                submission=submission,
-                split=split,
-                scorer_version=evaluation.scorer_version,
-                defaults={
-                    "value": value,
-                    "metric": evaluation.metric,
-                    "signature": evaluation.signature,
-                },
-            )
-        return _finish(submission, SubmissionState.SCORED, [])
-
-
-def _finish(submission: Submission, state: str, problems: list[dict]) -> Submission:
-    with transaction.atomic():
-        now = timezone.now()
-        updated = Submission.objects.filter(pk=submission.pk, state=SubmissionState.SCORING).update(
-            state=state, problems=problems, finished_at=now
-        )
-        if updated:
-            submission.state, submission.problems, submission.finished_at = state, problems, now
-            record_audit(
-                actor=None,
-                action=f"submission.{state}",
-                target=submission,
-                before={"state": SubmissionState.SCORING},
-                after={"state": state},
-            )
-    return submission
-
-
-def requeue_stale_submissions(*, now: datetime | None = None) -> int:
-    """Resend submissions whose message was lost, and reclaim those whose worker died."""
-    now = now or timezone.now()
-    stale_queue = now - timedelta(seconds=settings.AILEAGUE_REQUEUE_AFTER_S)
-    stale_lease = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    for submission in Submission.objects.filter(
-        state=SubmissionState.SCORING, started_at__lt=stale_lease
-    ):
-        with transaction.atomic():
-            # Guarded like the claim: a worker may have finished or re-claimed it meanwhile.
-            reclaimed = Submission.objects.filter(
-                pk=submission.pk, state=SubmissionState.SCORING, started_at__lt=stale_lease
-            ).update(state=SubmissionState.QUEUED, enqueued_at=None)
-            if reclaimed:
-                record_audit(
-                    actor=None,
-                    action="submission.requeue",
-                    target=submission,
-                    before={"state": SubmissionState.SCORING},
-                    after={"state": SubmissionState.QUEUED},
-                )
-    lost = list(
-        Submission.objects.filter(state=SubmissionState.QUEUED)
-        .exclude(enqueued_at__gte=stale_queue)
-        .values_list("pk", flat=True)
-    )
-    for submission_id in lost:
-        Submission.objects.filter(pk=submission_id).update(enqueued_at=now)
-        enqueue_scoring(submission_id)
-    return len(lost)
 
 
 def select_final(
@@ -353,6 +230,7 @@ def select_final(
         before = {"is_final_selection": submission.is_final_selection}
         submission.is_final_selection = selected
         submission.save(update_fields=["is_final_selection"])
+        refresh_standing(stage=stage, entry_id=submission.entry_id)
         record_audit(
             actor=actor,
             action="submission.select_final",

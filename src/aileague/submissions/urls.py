@@ -1,5 +1,6 @@
 from django.urls import path
 
+from aileague.leaderboards import views as leaderboard_views
 from aileague.submissions import views
 
 app_name = "submissions"
@@ -9,6 +10,11 @@ urlpatterns = [
     path("<slug:slug>/<slug:stage_slug>/", views.upload, name="upload"),
     path("<slug:slug>/<slug:stage_slug>/status/", views.status, name="status"),
     path("<slug:slug>/<slug:stage_slug>/leaderboard/", views.leaderboard, name="leaderboard"),
+    path(
+        "<slug:slug>/<slug:stage_slug>/leaderboard/shakeup/",
+        leaderboard_views.shakeup,
+        name="leaderboard_shakeup",
+    ),
     path(
         "<slug:slug>/<slug:stage_slug>/leaderboard.csv",
         views.leaderboard_csv,

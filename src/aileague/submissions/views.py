@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 from aileague.accounts.queries import can_manage_scenario
 from aileague.common.errors import AileagueError, NotFound, PermissionDenied
 from aileague.competitions.queries import access_scenario, access_stage
+from aileague.leaderboards.queries import PER_PAGE_CHOICES, leaderboard_page, leaderboard_rows
 from aileague.submissions import queries, services
 from aileague.submissions.forms import FinalSelectionForm, UploadForm
 from aileague.submissions.models import ScoreSplit, SubmissionState
+from aileague.submissions.queue import queue_places
 from aileague.teams.queries import entry_of
 
 PENDING_STATES = (SubmissionState.QUEUED, SubmissionState.SCORING)
@@ -48,12 +50,15 @@ def _entry_or_403(user, scenario):
 def _submission_rows(request, entry, stage):
     """What the list shows for each submission: state, visible scores, problems, actions."""
     can_change_finals = not stage.is_closed()
+    submissions = list(queries.submissions_of_entry(entry=entry, stage=stage))
+    places = queue_places(submissions)
     rows = []
-    for submission in queries.submissions_of_entry(entry=entry, stage=stage):
+    for submission in submissions:
         scores = queries.visible_scores(submission, request.user)
         rows.append(
             {
                 "submission": submission,
+                "place": places.get(submission.pk),
                 "public": scores.get(ScoreSplit.PUBLIC),
                 "private": scores.get(ScoreSplit.PRIVATE),
                 "pending": submission.state in PENDING_STATES,
@@ -180,26 +185,52 @@ def _submission_or_404(submission_id, user):
         raise Http404(exc.message) from None
 
 
+def _positive_int(raw, default: int) -> int:
+    try:
+        return max(1, int(raw))
+    except (TypeError, ValueError):
+        return default
+
+
 def leaderboard(request, slug: str, stage_slug: str):
+    """One page of a board, read from its standings; the viewer's team is shown even when it
+    is on another page."""
     scenario, stage = _scenario_and_stage(slug, stage_slug, request.user)
     split = request.GET.get("split", ScoreSplit.PUBLIC)
     if split not in ScoreSplit.values:
         raise Http404
     entry = entry_of(request.user, scenario)
+    team_id = entry.team_id if entry else None
+    per_page = _positive_int(request.GET.get("per_page"), PER_PAGE_CHOICES[0])
+    if per_page not in PER_PAGE_CHOICES:
+        per_page = PER_PAGE_CHOICES[0]
     try:
-        rows = queries.leaderboard_for_stage(stage=stage, split=split, user=request.user)
+        board = leaderboard_page(
+            stage=stage,
+            split=split,
+            user=request.user,
+            page=_positive_int(request.GET.get("page"), 1),
+            per_page=per_page,
+            team_id=team_id,
+        )
     except PermissionDenied:
-        rows = None  # the private board before the close: the page says when it opens
-    last = queries.last_submission_times(stage=stage) if rows else {}
+        board = None  # the private board before the close: the page says when it opens
     context = {
         "scenario": scenario,
         "stage": stage,
         "split": split,
         "splits": ScoreSplit.choices,
         "higher_is_better": _higher_is_better(scenario),
-        "rows": [{"row": row, "last": last.get(row.team_id)} for row in rows or []],
-        "hidden": rows is None,
-        "my_team_id": entry.team_id if entry else None,
+        "rows": [{"row": row, "last": row.last_submitted_at} for row in board.rows]
+        if board
+        else [],
+        "board": board,
+        "mine": board.mine if board else None,
+        "per_page_choices": PER_PAGE_CHOICES,
+        "board_query": f"split={split}&per_page={per_page}&",
+        "show_shakeup": stage.is_closed(),  # managers may open it earlier, by its address
+        "hidden": board is None,
+        "my_team_id": team_id,
     }
     return render(request, "submissions/leaderboard.html", context)
 
@@ -226,22 +257,21 @@ CSV_COLUMNS = [
 
 
 def leaderboard_csv(request, slug: str, stage_slug: str):
-    """The same rows as the page, in the same order: ranked only by leaderboard_for_stage."""
+    """Every row of the board, streamed in the page's order (both read the standings)."""
     scenario, stage = _scenario_and_stage(slug, stage_slug, request.user)
     split = request.GET.get("split", ScoreSplit.PUBLIC)
     try:
-        rows = queries.leaderboard_for_stage(stage=stage, split=split, user=request.user)
+        rows = leaderboard_rows(stage=stage, split=split, user=request.user)
     except PermissionDenied as exc:
         raise HttpForbidden(exc.message) from None
     except NotFound as exc:
         raise Http404(exc.message) from None
-    last = queries.last_submission_times(stage=stage)
     writer = csv.writer(_Echo())
 
     def lines():
         yield writer.writerow(CSV_COLUMNS)
         for row in rows:
-            last_at = last.get(row.team_id)
+            last_at = row.last_submitted_at
             yield writer.writerow(
                 [
                     row.rank,

@@ -147,3 +147,17 @@ def language_name(code: str) -> str:
         return str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
+
+
+@register.filter
+def eta(seconds) -> str:
+    """A wait in words for a queue place: "40 s", "3 min", "2 h 5 min"."""
+    from django.utils.translation import gettext as _
+
+    seconds = max(0, round(float(seconds)))
+    if seconds < 90:
+        return _("%(n)d s") % {"n": max(1, seconds)}
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return _("%(n)d min") % {"n": minutes}
+    return _("%(h)d h %(m)d min") % {"h": minutes // 60, "m": minutes % 60}
