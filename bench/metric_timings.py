@@ -130,27 +130,46 @@ def _jiwer_wer(refs, hyps):
     return jiwer.wer([tok(r) for r in refs], [tok(h) for h in hyps])
 
 
-def ranking_cases(queries: int, items: int) -> dict:
+def ranking_cases(queries: int, items: int, plain_queries: int) -> dict:
+    """NDCG@10 against scikit-learn, and the other ranking metrics against the plain loops.
+
+    Both sides get the data as it is once loaded: scikit-learn dense (query × item) matrices,
+    ours the long rows with the integer codes the ranking kind factorises ids into at load.
+    The plain loops run on ``plain_queries`` queries only (they are Python loops).
+    """
+    import sys
+    from pathlib import Path
+
     from sklearn.metrics import ndcg_score
 
     from aileague.scoring.metrics import get_metric as m
 
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.scoring.test_metrics_retrieval import plain_map_at_k, plain_mrr, plain_recall_at_k
+
     rng = np.random.default_rng(5)
     relevance = rng.integers(0, 4, (queries, items)).astype(float)
     scores = relevance + rng.random((queries, items)) * 3
-    import pyarrow as pa
-
-    # Ids arrive from the reader as Arrow text arrays; sklearn gets the same data as dense
-    # (query × item) matrices, i.e. already grouped and aligned.
-    query = pa.array(np.repeat(np.arange(queries), items).astype(str))
-    item = pa.array(np.tile(np.arange(items), queries).astype(str))
+    query = np.repeat(np.arange(queries), items)
+    item = np.tile(np.arange(items), queries)
     args = (query, item, relevance.ravel(), query, item, scores.ravel())
-    return {
-        "ndcg@10 (long vs dense)": (
+    small = slice(0, plain_queries * items)
+    few = tuple(a[small] for a in args)
+    cases = {
+        "ndcg@10 (codes vs dense)": (
             lambda: m("ndcg@10")(*args),
             lambda: ndcg_score(relevance, scores, k=10, ignore_ties=True),
-        )
+            queries * items,
+        ),
     }
+    for name, plain in (("map@10", plain_map_at_k), ("recall@10", plain_recall_at_k)):
+        cases[f"{name} (vs plain loop)"] = (
+            lambda n=name: m(n)(*few),
+            lambda p=plain: p(*few, k=10),
+            plain_queries * items,
+        )
+    cases["mrr (vs plain loop)"] = (lambda: m("mrr")(*few), lambda: plain_mrr(*few), len(few[0]))
+    return cases
 
 
 def detection_cases(images: int) -> dict:
@@ -212,10 +231,11 @@ def _pycocotools_map(true_image, true_label, true_box, crowd, image, label, box,
 
 def time_metrics(rows: int, repeat: int) -> dict[str, str]:
     warnings.simplefilter("ignore")
+    ranking = ranking_cases(max(rows // 100, 1), 100, plain_queries=1_000)
     groups = [
         (rows, tabular_cases(rows)),
         (20_000, text_cases(20_000)),
-        (10_000 * 100, ranking_cases(10_000, 100)),
+        *((size, {name: pair}) for name, (*pair, size) in ranking.items()),
         (2_000 * 5, detection_cases(2_000)),
     ]
     figures: dict[str, str] = {}

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 
 @pytest.fixture(autouse=True)
@@ -109,3 +110,10 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+# CI runs property tests on fixed examples (derandomised), so a run is reproducible; local runs
+# keep exploring new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")

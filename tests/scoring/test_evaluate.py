@@ -132,3 +132,43 @@ def test_a_binary_reference_needs_both_classes_of_0_and_1_in_each_split(
     with pytest.raises(ReferenceError) as raised:
         load_reference(path, schema)
     assert str(raised.value) == message
+
+
+def test_a_problem_in_a_numeric_column_quotes_the_value_as_written(tmp_path):
+    # The column is first read as numbers; a file with a problem is read again as text.
+    from aileague.scoring.validation import InvalidSubmission
+
+    with pytest.raises(InvalidSubmission) as caught:
+        run(
+            tmp_path,
+            {"kind": "binary_probability", "metric": "roc_auc"},
+            "id,target,split\n1,1,public\n2,0,public\n3,1,private\n4,0,private\n",
+            "id,prediction\n1,0.9\n2,1.50\n3,0.2\n4,1E+1\n",
+        )
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.lines, problem.examples) == (
+        "probability_out_of_range",
+        [3, 5],
+        ["1.50", "1E+1"],
+    )
+
+
+@pytest.mark.parametrize("prefix", ["R", "", "sample-"])
+def test_a_file_scores_the_same_in_any_row_order(tmp_path, prefix):
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    n = 3000
+    ids = [f"{prefix}{i:07d}" for i in range(n)]
+    target = rng.integers(0, 2, n)
+    split = np.where(rng.random(n) < 0.5, "public", "private")
+    score = rng.random(n).round(3)
+    reference = "id,target,split\n" + "".join(
+        f"{i},{t},{s}\n" for i, t, s in zip(ids, target, split, strict=True)
+    )
+    rows = [f"{i},{p}\n" for i, p in zip(ids, score, strict=True)]
+    task = {"kind": "binary_probability", "metric": "log_loss"}
+    same = run(tmp_path, task, reference, "id,prediction\n" + "".join(rows))
+    shuffled = [rows[i] for i in rng.permutation(n)]
+    other = run(tmp_path, task, reference, "id,prediction\n" + "".join(shuffled))
+    assert other.scores == same.scores

@@ -232,6 +232,32 @@ def test_negative_zero_ties_with_zero():
     assert classification.roc_auc_score(y_true, y_score) == 0.625
 
 
+def test_roc_auc_of_all_equal_scores_is_one_half():
+    y_true = np.array([0, 1, 1, 0, 1])
+    assert classification.roc_auc_score(y_true, np.full(5, 0.25)) == 0.5
+    assert sk.roc_auc_score(y_true, np.full(5, 0.25)) == 0.5
+
+
+def test_roc_auc_orders_scores_whose_keys_use_the_top_bit():
+    # Scores of 2 and more shift into the top bit of the uint64 key: it must sort unsigned.
+    y_true = np.array([0, 1, 0, 1, 0, 1, 1, 0])
+    y_score = np.array([0.5, 3.0, 1e300, 2.0, 2.0, 1e308, 0.0, 1.0])
+    for ours, theirs in (
+        (classification.roc_auc_score, sk.roc_auc_score),
+        (classification.average_precision_score, sk.average_precision_score),
+    ):
+        assert close(ours(y_true, y_score), theirs(y_true, y_score))
+
+
+@FEW
+@given(binary_cases(), st.data())
+def test_roc_auc_equals_sklearn_on_heavily_tied_non_negative_scores(case, data):
+    y_true, _ = case
+    levels = st.sampled_from([0.0, -0.0, 0.25, 0.5, 1.0, 7.5])
+    y_score = np.array(data.draw(st.lists(levels, min_size=y_true.size, max_size=y_true.size)))
+    assert close(classification.roc_auc_score(y_true, y_score), sk.roc_auc_score(y_true, y_score))
+
+
 def test_roc_auc_refuses_nan_scores():
     with pytest.raises(ValueError, match="NaN"):
         classification.roc_auc_score(np.array([0, 1]), np.array([0.5, np.nan]))

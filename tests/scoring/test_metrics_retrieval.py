@@ -260,6 +260,59 @@ def test_integer_ids_give_the_same_values_as_their_text():
         )
 
 
+METRICS = {
+    ndcg_score: plain_ndcg_at_k,
+    mean_average_precision_score: plain_map_at_k,
+    mean_reciprocal_rank_score: plain_mrr,
+    recall_at_k_score: plain_recall_at_k,
+}
+
+
+def as_codes(args, seed: int):
+    """The same case with integer ids in the ids' order, each side's rows shuffled."""
+    true_query, true_item, relevance, query, item, score, k = args
+    ids = np.unique(np.concatenate([true_query, true_item, query, item]))
+    code = {value: n for n, value in enumerate(ids)}
+    rng = np.random.default_rng(seed)
+    judged, ranked = rng.permutation(len(true_query)), rng.permutation(len(query))
+    return (
+        np.array([code[v] for v in true_query[judged]], dtype=np.int64),
+        np.array([code[v] for v in true_item[judged]], dtype=np.int64),
+        relevance[judged],
+        np.array([code[v] for v in query[ranked]], dtype=np.int64),
+        np.array([code[v] for v in item[ranked]], dtype=np.int64),
+        score[ranked],
+        k,
+    )
+
+
+@FEW
+@given(ranking_cases(), st.integers(0, 2**32 - 1))
+def test_integer_codes_in_any_row_order_give_the_values_of_the_text_ids(case, seed):
+    *args, k = case
+    *codes, _ = as_codes(case, seed)
+    for metric in METRICS:
+        assert close(metric(*codes, k=k), metric(*args, k=k))
+        assert close(metric(*codes), metric(*args))
+
+
+def test_queries_of_very_different_sizes_equal_the_plain_definitions():
+    # One query ranks 3,000 items and 2,000 rank one or two: the (query × rank) matrices would
+    # be mostly padding, so the metrics sort the rows instead. Scores on a coarse grid tie.
+    rng = np.random.default_rng(7)
+    sizes = np.concatenate([[3000], rng.integers(1, 3, 2000)])
+    query = np.repeat(np.arange(sizes.size), sizes)
+    item = np.concatenate([rng.permutation(5000)[:n] for n in sizes])
+    score = rng.integers(0, 20, query.size).astype(float)
+    relevance = rng.integers(0, 3, query.size).astype(float)
+    relevance[np.cumsum(sizes) - sizes] = 1.0  # a relevant item for every query
+    shuffled = rng.permutation(query.size)
+    args = (query, item, relevance, query[shuffled], item[shuffled], score[shuffled])
+    for metric, plain in METRICS.items():
+        for k in (None, 1, 10):
+            assert close(metric(*args, k=k), plain(*args, k=k))
+
+
 def test_duplicate_pairs_are_refused_rather_than_counted_twice():
     q, item = np.array(["q", "q"]), np.array(["a", "a"])
     with pytest.raises(ValueError, match="the ranking has a"):

@@ -15,11 +15,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aileague.scoring.readers import ROW, read_csv_as_text, read_table
 from aileague.scoring.readers.encoding import guess_encoding
 from aileague.scoring.readers.lines import delimited_record_lines, jsonl_record_lines
-from aileague.scoring.validation import InvalidSubmission
+from aileague.scoring.validation import InvalidSubmission, parse_numbers
 
 IDS = ["001", "002", "010", "7"]
 VALUES = ["0.5", "1e-3", "-0", ""]
@@ -326,3 +328,47 @@ def test_every_reason_to_refuse_an_archive_is_given_at_once(tmp_path):
         ("zip_unsafe_path", {"count": 2}, ["../a.csv", "/b.csv"]),
         ("zip_many_members", {"count": 3}, ["../a.csv", "/b.csv", "c.csv"]),
     ]
+
+
+# --- Numeric columns read as numbers -------------------------------------------------------------
+
+NUMBERISH = "0123456789.eE+- \t,_xnaifINF"
+
+
+def test_a_clean_numeric_column_is_read_as_float64(tmp_path):
+    path = write(tmp_path / "p.csv", 'id,prediction\n001,0.5\n002, 1e-3\n"003",-0\n')
+    text = read_table(path, numeric={"prediction"})
+    assert text.typed_columns == {"prediction"}
+    assert text.table.column("id").to_pylist() == ["001", "002", "003"]
+    assert text.table.column("prediction").type == pa.float64()
+    assert text.table.column("prediction").to_pylist() == [0.5, 0.001, -0.0]
+
+
+@pytest.mark.parametrize(
+    "value", ["", "abc", "nan", "inf", "1e999", "1,5", '"1\n"', "0.5,extra", "0x1"]
+)
+def test_a_numeric_column_with_anything_but_finite_numbers_is_read_as_text(tmp_path, value):
+    path = write(tmp_path / "p.csv", f"id,prediction\n1,0.5\n2,{value}\n")
+    typed = read_table(path, numeric={"prediction"})
+    plain = read_table(path)
+    assert typed.typed_columns == frozenset()
+    assert typed.table.equals(plain.table)
+    assert [p.code for p in typed.problems] == [p.code for p in plain.problems]
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.lists(st.text(alphabet=NUMBERISH, max_size=8), min_size=1, max_size=6))
+def test_a_typed_read_accepts_only_numbers_parse_numbers_takes_with_the_same_value(
+    tmp_path_factory, values
+):
+    # Quoted, so that any text is one value; the typed read must fall back or agree bit for bit.
+    folder = tmp_path_factory.mktemp("typed")
+    body = "".join(f'{i},"{value}"\n' for i, value in enumerate(values))
+    path = write(folder / "p.csv", "id,prediction\n" + body)
+    typed = read_table(path, numeric={"prediction"})
+    if not typed.typed_columns:
+        return
+    expected, problems = parse_numbers(read_table(path).table.column("prediction"), "prediction")
+    assert problems == []
+    got = typed.table.column("prediction").to_numpy()
+    assert got.tobytes() == expected.tobytes()

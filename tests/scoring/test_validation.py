@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from aileague.scoring import InvalidSubmission, TaskSchema, evaluate_file
 from aileague.scoring import evaluate as scoring_evaluate
@@ -549,3 +551,37 @@ def test_a_reference_with_a_broken_json_line_is_a_reference_error(tmp_path):
         "reference reference.jsonl line 1: 1 line(s) are not a JSON object; each line must be one "
         'object such as {"id": "001", "prediction": 0.5}.'
     )
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(
+    st.sampled_from(["", "R", "id-", "ÄB", "a-long-prefix-"]),
+    st.integers(1, 18),
+    st.data(),
+)
+def test_numbered_ids_read_from_the_bytes_match_exactly_like_any_other_way(prefix, digits, data):
+    # Same-length ids take the byte-level reading; a changed byte or length must never match.
+    import pyarrow as pa
+
+    from aileague.scoring.validation.ids import _NumberedIds
+
+    numbers = data.draw(st.sets(st.integers(0, 10**digits - 1), min_size=1, max_size=40))
+    reference = [f"{prefix}{number:0{digits}d}" for number in sorted(numbers)]
+    index = _NumberedIds.build(pa.array(reference))
+    assume(index is not None)
+    picked = data.draw(st.lists(st.sampled_from(reference), min_size=1, max_size=60))
+    edits = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, 59), st.integers(0, 40), st.sampled_from("09a/: R\x00é")),
+            max_size=8,
+        )
+    )
+    file = list(picked)
+    for row, at, char in edits:
+        if row < len(file):
+            value = file[row]
+            at %= len(value)
+            file[row] = value[:at] + char + value[at + 1 :]
+    row_of = {value: row for row, value in enumerate(reference)}
+    expected = [row_of.get(value, -1) for value in file]
+    assert index.lookup(pa.array(file)).tolist() == expected

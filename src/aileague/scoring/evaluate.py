@@ -90,8 +90,8 @@ def check_header(text: TextTable, expected: list[str]) -> list[Problem]:
 
 
 def _score_splits(kind, metric, schema, reference, predictions) -> dict[str, float]:
-    """Each split's score. Numeric kinds score the splits in two threads: their sorts and
-    reductions run in numpy, which releases the GIL, so both cores work."""
+    """Each split's score. Numeric kinds score the splits in two threads: their gathers, sorts
+    and reductions run in numpy and polars, which release the GIL, so both cores work."""
     splits = kind.splits(reference)
 
     def score(split: str) -> float:
@@ -101,6 +101,35 @@ def _score_splits(kind, metric, schema, reference, predictions) -> dict[str, flo
         return {split: score(split) for split in splits}
     with ThreadPoolExecutor(max_workers=len(splits)) as pool:
         return dict(zip(splits, pool.map(score, splits), strict=True))
+
+
+def _load_predictions(path: Path, kind, schema: TaskSchema, reference) -> tuple[Any, int]:
+    """The kind's predictions from ``path``, and the number of rows read.
+
+    Numeric columns are read as numbers when they can be, which is faster; a file with any
+    problem is then read again as text and checked again, so that its report is the text read's
+    (quoting each value as written).
+    """
+
+    def load(text: TextTable) -> Any:
+        return validate_table(
+            text,
+            kind.prediction_columns(schema),
+            lambda table: kind.load_predictions(table, schema, reference),
+        )
+
+    text = read_table(path, numeric=kind.numeric_columns(schema))
+    try:
+        try:
+            return load(text), text.table.num_rows
+        except InvalidSubmission:
+            if not text.typed_columns:
+                raise
+        text.close()
+        text = read_table(path)
+        return load(text), text.table.num_rows
+    finally:
+        text.close()
 
 
 def evaluate_file(
@@ -119,15 +148,7 @@ def evaluate_file(
     kind = get_kind(schema.kind)
     metric = metric_for_schema(schema, custom_metric_path)
     reference = load_reference(Path(reference_path), schema)
-    text = read_table(Path(predictions_path))
-    try:
-        predictions = validate_table(
-            text,
-            kind.prediction_columns(schema),
-            lambda table: kind.load_predictions(table, schema, reference),
-        )
-    finally:
-        text.close()
+    predictions, rows = _load_predictions(Path(predictions_path), kind, schema, reference)
     scores = _score_splits(kind, metric, schema, reference, predictions)
     signature = (
         metric.signature(schema=schema)
@@ -139,5 +160,5 @@ def evaluate_file(
         metric=metric.name,
         scorer_version=SCORER_VERSION,
         signature=signature,
-        rows=text.table.num_rows,
+        rows=rows,
     )

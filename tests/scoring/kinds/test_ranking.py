@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from aileague.scoring import InvalidSubmission, SchemaError, TaskSchema, evaluate_file
 from aileague.scoring.kinds import ReferenceError
+from aileague.scoring.metrics import get_metric
 
 TASK = {"kind": "ranking", "metric": "ndcg@2"}
 REFERENCE = (
@@ -67,6 +69,28 @@ def test_the_order_of_the_rows_does_not_change_the_scores(tmp_path):
     lines = PREDICTIONS.splitlines()
     shuffled = "\n".join([lines[0], *reversed(lines[1:])]) + "\n"
     assert run(tmp_path, shuffled).scores == run(tmp_path, PREDICTIONS).scores
+
+
+@pytest.mark.parametrize("metric", ["ndcg@3", "map@3", "mrr", "recall@2"])
+def test_ties_between_judged_and_unjudged_items_are_broken_by_item_id_as_on_raw_ids(
+    tmp_path, metric
+):
+    # The kind hands the metric integer codes; their order must be the ids' order, unjudged
+    # items (aa, bb, zz, x0) included.
+    reference = "id,item,target,split\nq1,b,2,public\nq1,d,1,public\nq1,y,0,public\n"
+    predictions = "id,item,prediction\nq1,zz,1\nq1,d,1\nq1,bb,1\nq1,b,1\nq1,aa,1\nq1,x0,2\n"
+    evaluation = run(tmp_path, predictions, reference=reference, metric=metric)
+    rows = [line.split(",") for line in predictions.splitlines()[1:]]
+    judged = [line.split(",") for line in reference.splitlines()[1:]]
+    on_ids = get_metric(metric)(
+        np.array([r[0] for r in judged]),
+        np.array([r[1] for r in judged]),
+        np.array([float(r[2]) for r in judged]),
+        np.array([r[0] for r in rows]),
+        np.array([r[1] for r in rows]),
+        np.array([float(r[2]) for r in rows]),
+    )
+    assert evaluation.scores == {"public": on_ids}
 
 
 def test_column_names_come_from_the_task(tmp_path):

@@ -8,7 +8,7 @@ predictions up with the reference and reports every problem), then ``score`` onc
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,13 +33,46 @@ class RowReference:
     target: Any  # np.ndarray, or a list of str for text
     # One boolean per row rather than the split's text: 1 byte a row instead of a Python string.
     is_public: np.ndarray
+    # Each split's rows and targets, kept with the (cached) reference: every submission needs them.
+    _rows: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _targets: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def mask(self, split: str) -> np.ndarray:
         return self.is_public if split == "public" else ~self.is_public
 
+    def rows(self, split: str) -> np.ndarray:
+        """The rows of ``split``, ascending."""
+        if split not in self._rows:
+            self._rows[split] = np.flatnonzero(self.mask(split))
+        return self._rows[split]
+
+    def split_target(self, split: str) -> np.ndarray:
+        """The targets of ``split``'s rows (an array target only)."""
+        if split not in self._targets:
+            self._targets[split] = self.target.take(self.rows(split), axis=0)
+        return self._targets[split]
+
     @property
     def splits(self) -> list[str]:
         return [name for name in SPLITS if self.mask(name).any()]  # masks, not text: see above
+
+
+@dataclass
+class Aligned:
+    """Predictions as read, and where each reference row is among them.
+
+    ``order[i]`` is the file row of reference row ``i``; None when the file lists the reference's
+    ids in its order. A split's predictions are gathered from it in the reference's order (so a
+    score never depends on the order of a file's rows), one split per thread.
+    """
+
+    values: np.ndarray
+    order: np.ndarray | None = None
+
+    def on_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The predictions for the reference's ``rows``, in that order."""
+        at = rows if self.order is None else self.order.take(rows)
+        return self.values.take(at, axis=0)
 
 
 class Kind(ABC):
@@ -54,6 +87,10 @@ class Kind(ABC):
     @abstractmethod
     def prediction_columns(self, schema: TaskSchema) -> list[str]:
         """The exact header a predictions file must have, in order."""
+
+    def numeric_columns(self, schema: TaskSchema) -> frozenset[str]:
+        """Prediction columns of numbers only: the reader may hand them over as float64."""
+        return frozenset()
 
     @abstractmethod
     def reference_columns(self, schema: TaskSchema) -> list[str]:

@@ -61,10 +61,18 @@ register_messages(
 
 @dataclass
 class RankingReference:
+    """The judged pairs as integer codes, rows sorted by (query, item).
+
+    Ids are factorised once here so that every scoring works on integer arrays: item codes are
+    2 × an item's position in ``items`` (sorted) + 1, leaving the even codes for the ranking's
+    unjudged items, so that code order is id order (the metrics break score ties by item id).
+    """
+
     queries: pa.Array  # each query id once
     query_split: np.ndarray  # "public" / "private" per query
     query: np.ndarray  # per row: position of its query in ``queries``
-    item: pa.Array  # per row
+    items: pa.Array  # each judged item id once, ascending
+    item: np.ndarray  # per row: item code (2 × position in ``items`` + 1)
     relevance: np.ndarray  # per row, ≥ 0
 
     @property
@@ -75,8 +83,29 @@ class RankingReference:
 @dataclass
 class RankingPredictions:
     query: np.ndarray  # position of the row's query in the reference's ``queries``
-    item: pa.Array
+    item: np.ndarray  # item code, in the reference's coding (even for unjudged items)
     score: np.ndarray
+
+
+def _item_codes(items: pa.Array, judged: pa.Array) -> np.ndarray:
+    """Order-keeping codes of ``items``: 2 × position + 1 for judged items, else 2 × the number
+    of judged items before it (unjudged items between the same two judged ones share a code;
+    they all weigh 0, so their order among themselves changes no metric)."""
+    codes, distinct = _encode(items)
+    position = pc.index_in(distinct, value_set=judged)
+    known = ~np.asarray(pc.is_null(position).to_numpy(zero_copy_only=False))
+    distinct_codes = np.empty(len(distinct), dtype=np.int64)
+    distinct_codes[known] = 2 * position.filter(pa.array(known)).to_numpy() + 1
+    unknown = np.flatnonzero(~known)
+    if unknown.size:
+        # Sorted together with the judged items, each unjudged item lands after as many judged
+        # ones as precede it.
+        merged = pa.concat_arrays([judged, distinct.take(pa.array(unknown)).cast(judged.type)])
+        order = pc.sort_indices(merged).to_numpy()
+        judged_before = np.cumsum(order < len(judged))
+        is_unknown = order >= len(judged)
+        distinct_codes[unknown[order[is_unknown] - len(judged)]] = 2 * judged_before[is_unknown]
+    return distinct_codes[codes]
 
 
 def _is_empty(values: pa.Array) -> np.ndarray:
@@ -127,7 +156,8 @@ class Ranking(Kind):
                 raise ReferenceError(f"reference {name} line {line}: empty {column}")
         query, query_ids = _encode(queries)
         item, item_ids = _encode(items)
-        duplicate = _first_duplicate(query * np.int64(len(item_ids)) + item)
+        keys = query * np.int64(len(item_ids)) + item
+        duplicate = _first_duplicate(keys)
         if duplicate is not None:
             raise ReferenceError(
                 f"reference {name} line {duplicate + 2}: query {queries[duplicate]} "
@@ -142,12 +172,17 @@ class Ranking(Kind):
                 f"reference {name}: query {query_ids[first]} has no relevant item "
                 "(relevance > 0), so no ranking of it can be scored"
             )
+        # Sorted item ids, and rows sorted by (query, item code), once per reference.
+        judged = item_ids.take(pc.sort_indices(item_ids))
+        item_code = _item_codes(items, judged)
+        order = np.argsort(query * np.int64(2 * len(judged) + 1) + item_code)
         return RankingReference(
             queries=query_ids,
             query_split=query_split,
-            query=query,
-            item=items,
-            relevance=relevance,
+            query=query[order],
+            items=judged,
+            item=item_code[order],
+            relevance=relevance[order],
         )
 
     def _relevance(self, table: pa.Table, schema: TaskSchema, name: str) -> np.ndarray:
@@ -188,7 +223,7 @@ class Ranking(Kind):
             raise InvalidSubmission(problems)
         return RankingPredictions(
             query=position.to_numpy(zero_copy_only=False).astype(np.int64),
-            item=items,
+            item=_item_codes(items, reference.items),
             score=score,
         )
 
@@ -238,10 +273,10 @@ class Ranking(Kind):
         ranked = in_split[predictions.query]
         return metric(
             reference.query[rows],
-            reference.item.filter(pa.array(rows)),
+            reference.item[rows],
             reference.relevance[rows],
             predictions.query[ranked],
-            predictions.item.filter(pa.array(ranked)),
+            predictions.item[ranked],
             predictions.score[ranked],
         )
 

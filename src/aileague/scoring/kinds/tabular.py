@@ -18,14 +18,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from aileague.scoring.kinds.base import Kind, ReferenceError, RowReference, split_column
+from aileague.scoring.kinds.base import Aligned, Kind, ReferenceError, RowReference, split_column
 from aileague.scoring.messages import register_messages
 from aileague.scoring.metrics.base import Metric, get_metric
 from aileague.scoring.schema import SchemaError, TaskKind, TaskSchema
 from aileague.scoring.validation import (
     InvalidSubmission,
     Problem,
-    check_ids,
+    align_ids,
     examples_of,
     parse_numbers,
 )
@@ -136,12 +136,16 @@ class OneValuePerId(Kind):
     def load_predictions(self, table: pa.Table, schema: TaskSchema, reference: RowReference):
         ids = table.column(schema.id_column).combine_chunks()
         raw = table.column(schema.prediction_column).combine_chunks()
-        order, problems = check_ids(ids, reference.ids)
+        order, problems = align_ids(ids, reference.ids)
         values, value_problems = self.parse_values(raw, schema)
         problems.extend(value_problems)
         if problems:
             raise InvalidSubmission(problems)
-        return self.reorder(values, order)
+        return self.align(values, order)
+
+    def align(self, values, order: np.ndarray | None):
+        """The predictions as ``score`` takes them; ``order`` is None for the reference's order."""
+        return values if order is None else self.reorder(values, order)
 
     def reorder(self, values, order: np.ndarray):
         return values[order]
@@ -153,13 +157,6 @@ class OneValuePerId(Kind):
         """Schema facts a metric may ask for (``Metric.schema_facts``)."""
         return {}
 
-    def score(
-        self, metric: Metric, schema: TaskSchema, reference: RowReference, predictions, split: str
-    ) -> float:
-        mask = reference.mask(split)
-        kwargs = metric_kwargs(metric, self.facts(schema))
-        return metric(reference.target[mask], predictions[mask], **kwargs)
-
 
 class Tabular(OneValuePerId):
     """A kind whose targets are valid predictions: a perfect submission is the target itself.
@@ -170,14 +167,31 @@ class Tabular(OneValuePerId):
     """
 
     parallel_splits = True
+    #: Whether the predictions are numbers, which the reader may then parse as such.
+    numeric_predictions = True
+
+    def numeric_columns(self, schema: TaskSchema) -> frozenset[str]:
+        return frozenset({schema.prediction_column} if self.numeric_predictions else ())
+
+    def align(self, values, order: np.ndarray | None) -> Aligned:
+        return Aligned(values, order)  # gathered split by split, in parallel, when scored
+
+    def score(
+        self, metric: Metric, schema: TaskSchema, reference: RowReference, predictions, split: str
+    ) -> float:
+        kwargs = metric_kwargs(metric, self.facts(schema))
+        values = predictions.on_rows(reference.rows(split))
+        return metric(reference.split_target(split), values, **kwargs)
 
     def check_reference(self, reference: RowReference, schema: TaskSchema, name: str) -> None:
+        for split in reference.splits:
+            reference.split_target(split)  # once with the reference, not with a submission
         metric = built_in_metric(schema)
         if metric is None:
             return
         for split in reference.splits:
             try:
-                self.score(metric, schema, reference, reference.target, split)
+                self.score(metric, schema, reference, Aligned(reference.target), split)
             except ValueError as exc:
                 raise ReferenceError(
                     f"reference {name}: the {split} split cannot be scored with "
@@ -231,6 +245,7 @@ def check_labels(schema: TaskSchema, kind: TaskKind) -> None:
 
 class MulticlassLabel(Tabular):
     kind = TaskKind.MULTICLASS_LABEL
+    numeric_predictions = False
 
     def check_schema(self, schema: TaskSchema) -> None:
         check_labels(schema, self.kind)
@@ -316,11 +331,17 @@ class MulticlassProbability(Kind):
         codes = codes.astype(np.int64)
         require_two_labels(codes, split, schema.labels, name)
         ids = table.column(schema.id_column).combine_chunks()
-        return RowReference(ids=ids, target=codes, is_public=split == "public")
+        reference = RowReference(ids=ids, target=codes, is_public=split == "public")
+        for split_name in reference.splits:
+            reference.split_target(split_name)  # once with the reference, not with a submission
+        return reference
+
+    def numeric_columns(self, schema: TaskSchema) -> frozenset[str]:
+        return frozenset(schema.labels)
 
     def load_predictions(self, table: pa.Table, schema: TaskSchema, reference: RowReference):
         ids = table.column(schema.id_column).combine_chunks()
-        order, problems = check_ids(ids, reference.ids)
+        order, problems = align_ids(ids, reference.ids)
         columns = []
         for label in schema.labels:
             raw = table.column(label).combine_chunks()
@@ -338,10 +359,10 @@ class MulticlassProbability(Kind):
             problems.extend(self._check_sums(columns))
         if problems:
             raise InvalidSubmission(problems)
-        matrix = np.empty((len(order), len(columns)), dtype=np.float64)
+        matrix = np.empty((len(ids), len(columns)), dtype=np.float64)
         for k, values in enumerate(columns):
-            matrix[:, k] = values[order]
-        return matrix
+            matrix[:, k] = values
+        return Aligned(matrix, order)
 
     def _check_sums(self, columns: list[np.ndarray]) -> list[Problem]:
         total = columns[0].copy()
@@ -354,9 +375,9 @@ class MulticlassProbability(Kind):
         return [examples_of(off, pa.array(total), PROBABILITY_SUM, params)]
 
     def score(self, metric, schema, reference, predictions, split):
-        mask = reference.mask(split)
         kwargs = metric_kwargs(metric, {"n_labels": len(schema.labels)})
-        return metric(reference.target[mask], predictions[mask], **kwargs)
+        values = predictions.on_rows(reference.rows(split))
+        return metric(reference.split_target(split), values, **kwargs)
 
 
 KINDS = [

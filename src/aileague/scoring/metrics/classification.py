@@ -1,7 +1,9 @@
 """Classification metrics over aligned arrays: label codes, or probabilities.
 
 Labels arrive as integer codes ``0..K-1`` in the order of the task's ``labels`` (the kinds
-encode them), so every label metric starts from one ``bincount`` of the confusion matrix.
+encode them), so every label metric starts from one ``bincount`` of the confusion matrix. The
+metrics of scores and probabilities (ROC AUC, average precision, log loss) live in
+``metrics.scores``; all of them are registered here.
 
 Where scikit-learn's default divides by zero (precision of a label never predicted, recall of a
 label never true) it returns 0.0 with an ``UndefinedMetricWarning``; these functions return the
@@ -18,7 +20,30 @@ import functools
 import numpy as np
 
 from aileague.scoring.metrics.base import INF, Metric, register
+from aileague.scoring.metrics.scores import (
+    average_precision_score,
+    log_loss,
+    roc_auc_ovr_score,
+    roc_auc_score,
+)
 from aileague.scoring.schema import TaskKind
+
+__all__ = [
+    "AVERAGES",
+    "accuracy_score",
+    "average_precision_score",
+    "balanced_accuracy_score",
+    "cohen_kappa_score",
+    "f1_macro_score",
+    "f1_score",
+    "log_loss",
+    "matthews_correlation_score",
+    "precision_score",
+    "quadratic_weighted_kappa_score",
+    "recall_score",
+    "roc_auc_ovr_score",
+    "roc_auc_score",
+]
 
 AVERAGES = ("binary", "micro", "macro", "weighted")
 
@@ -247,164 +272,6 @@ def quadratic_weighted_kappa_score(y_true, y_pred, n_labels: int | None = None) 
     confusion = _confusion(y_true, y_pred, n_labels)
     codes = np.arange(confusion.shape[0], dtype=np.float64)
     return _kappa(confusion, (codes[:, None] - codes[None, :]) ** 2)
-
-
-# --- Scores and probabilities -------------------------------------------------------------------
-
-
-def _counts_by_score(positive, score) -> tuple[np.ndarray, np.ndarray]:
-    """How many positive and negative rows share each distinct score, in ascending score order.
-
-    Only the order of the scores matters, so ties are grouped after one sort.
-    """
-    score = np.asarray(score, dtype=np.float64)
-    positive = np.asarray(positive, dtype=bool)
-    if score.shape != positive.shape or score.ndim != 1:
-        raise ValueError(f"y_true and y_score differ in shape: {positive.shape} vs {score.shape}")
-    if score.size == 0:
-        raise ValueError("no rows to score")
-    if score.min() >= 0:
-        # Non-negative doubles sort like their bit patterns, and shifting out the sign bit
-        # (which also makes -0.0 equal 0.0) frees the lowest bit for the class: one plain
-        # integer sort then replaces an argsort and its gathers, about twice as fast.
-        key = score.view(np.uint64) << np.uint64(1)
-        key |= positive
-        key.sort()
-        is_positive = (key & np.uint64(1)).view(np.int64)
-        new_value = (key[1:] ^ key[:-1]) > 1
-    else:
-        if np.isnan(score).any():
-            raise ValueError("scores contain NaN")
-        order = np.argsort(score)
-        ordered = score[order]
-        is_positive = positive[order].view(np.int8)
-        new_value = ordered[1:] != ordered[:-1]
-    starts = np.flatnonzero(np.concatenate(([True], new_value)))
-    positives = np.add.reduceat(is_positive, starts, dtype=np.int64)
-    sizes = np.diff(starts, append=score.size)
-    return positives, sizes - positives
-
-
-def roc_auc_score(y_true: np.ndarray, y_score: np.ndarray) -> float:
-    """Area under the ROC curve for a binary target.
-
-    The Mann-Whitney U statistic over P·N positive-negative pairs, a tie counting one half;
-    computed in exact integers and divided once. Raises ``ValueError`` unless both classes occur
-    (scikit-learn warns and returns NaN).
-
-    Parameters
-    ----------
-    y_true : array, shape (n,)
-        1 (or True) for the positive class, 0 for the negative.
-    y_score : array of float, shape (n,)
-        Any real scores; only their order matters.
-
-    Examples
-    --------
-    >>> roc_auc_score(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
-    0.75
-    """
-    positives, negatives = _counts_by_score(y_true, y_score)
-    n_pos, n_neg = int(positives.sum()), int(negatives.sum())
-    if n_pos == 0 or n_neg == 0:
-        raise ValueError("ROC AUC needs both classes in the reference")
-    negatives_below = np.cumsum(negatives) - negatives
-    twice_u = int(np.dot(positives, 2 * negatives_below + negatives))
-    return twice_u / (2 * n_pos * n_neg)
-
-
-def average_precision_score(y_true: np.ndarray, y_score: np.ndarray) -> float:
-    """Average precision: Σ over thresholds of (R_t − R_{t−1})·P_t, without interpolation.
-
-    Each distinct score is a threshold; P_t and R_t count the rows scored at least t, so tied
-    rows enter together. Raises ``ValueError`` without a positive row (scikit-learn warns and
-    returns 0).
-
-    Parameters
-    ----------
-    y_true : array, shape (n,)
-        1 (or True) for the positive class, 0 for the negative.
-    y_score : array of float, shape (n,)
-        Any real scores; higher means more likely positive.
-
-    Examples
-    --------
-    >>> average_precision_score(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
-    0.8333333333333333
-    """
-    positives, negatives = _counts_by_score(y_true, y_score)
-    n_pos, n_neg = int(positives.sum()), int(negatives.sum())
-    if n_pos == 0:
-        raise ValueError("average precision needs a positive row in the reference")
-    hits = n_pos - (np.cumsum(positives) - positives)  # positives scored at least t
-    false_alarms = n_neg - (np.cumsum(negatives) - negatives)
-    return float(np.dot(positives, hits / (hits + false_alarms)) / n_pos)
-
-
-def log_loss(y_true: np.ndarray, y_prob: np.ndarray, eps: float | None = None) -> float:
-    """Mean cross-entropy in nats; probabilities are clipped to [eps, 1 − eps] (float64 ε).
-
-    Binary: ``y_prob`` has shape (n,), the probability of class 1, and ``y_true`` is 0/1.
-    Multiclass: ``y_prob`` has shape (n, K), one column per label code, and ``y_true`` holds
-    codes ``0..K-1``; only the probability of the true label counts and is not renormalised
-    (as in scikit-learn ≥ 1.5; the kind checks that rows sum to 1).
-
-    Examples
-    --------
-    >>> round(log_loss(np.array([0, 1]), np.array([0.2, 0.7])), 6)
-    0.289909
-    >>> round(log_loss(np.array([2, 0]), np.array([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]])), 6)
-    0.524911
-    """
-    eps = np.finfo(np.float64).eps if eps is None else eps
-    y_prob = np.asarray(y_prob, dtype=np.float64)
-    if y_prob.ndim == 2:
-        codes = np.asarray(y_true, dtype=np.int64)
-        if codes.shape != y_prob.shape[:1]:
-            raise ValueError(f"y_true has {codes.shape} rows, y_prob {y_prob.shape}")
-        if codes.size and (codes.min() < 0 or codes.max() >= y_prob.shape[1]):
-            raise ValueError(f"label codes must be in 0..{y_prob.shape[1] - 1}")
-        p = y_prob[np.arange(codes.size), codes]
-    else:
-        positive = np.asarray(y_true).astype(bool)
-        p = 1.0 - y_prob
-        np.copyto(p, y_prob, where=positive)
-    np.clip(p, eps, 1 - eps, out=p)
-    return float(-np.mean(np.log(p, out=p)))
-
-
-def roc_auc_ovr_score(y_true: np.ndarray, y_prob: np.ndarray) -> float:
-    """Multiclass ROC AUC, one label against the rest, macro-averaged.
-
-    For each label present in ``y_true``: the binary ROC AUC of "is this label" scored by its
-    probability column; then the unweighted mean. A label absent from ``y_true`` has no AUC and
-    is left out (scikit-learn's ``multi_class="ovr"`` returns NaN then; over labels that all
-    occur it gives the same value). Raises ``ValueError`` if fewer than two labels occur.
-
-    Parameters
-    ----------
-    y_true : array of int, shape (n,)
-        Label codes ``0..K-1``.
-    y_prob : array of float, shape (n, K)
-        Column k is the probability of label k. Rows are not checked to sum to 1 here.
-
-    Examples
-    --------
-    >>> y_prob = np.array([[0.6, 0.3, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5], [0.5, 0.1, 0.4]])
-    >>> roc_auc_ovr_score(np.array([0, 1, 2, 1]), y_prob)
-    0.8333333333333334
-    """
-    codes = np.asarray(y_true, dtype=np.int64)
-    y_prob = np.asarray(y_prob, dtype=np.float64)
-    if y_prob.ndim != 2 or codes.shape != y_prob.shape[:1]:
-        raise ValueError(f"y_prob must be (n, K) for n = {codes.size} rows, not {y_prob.shape}")
-    counts = np.bincount(codes, minlength=y_prob.shape[1])
-    if counts.size > y_prob.shape[1]:
-        raise ValueError(f"label codes must be in 0..{y_prob.shape[1] - 1}")
-    present = np.flatnonzero(counts)
-    if present.size < 2:
-        raise ValueError("one-vs-rest ROC AUC needs at least two labels in the reference")
-    return float(np.mean([roc_auc_score(codes == k, y_prob[:, k]) for k in present]))
 
 
 # --- Registry ------------------------------------------------------------------------------------

@@ -121,7 +121,8 @@ def r2_score(y_true: np.ndarray, y_pred: np.ndarray) -> float:
         return 1.0
     if total == 0:
         return 0.0
-    return float(1 - residual / total)
+    with np.errstate(over="ignore"):  # a tiny spread of targets: −inf, as scikit-learn gives
+        return float(1 - residual / total)
 
 
 def _relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:

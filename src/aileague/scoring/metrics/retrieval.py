@@ -53,6 +53,26 @@ def _arrow(values: Ids) -> pa.Array:
     return values if isinstance(values, pa.Array) else pa.array(np.asarray(values))
 
 
+def _integers(values: Ids) -> np.ndarray | None:
+    """``values`` as an int64 numpy array when they are integers, else None."""
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        if not pa.types.is_integer(values.type) or values.null_count:
+            return None
+        values = _arrow(values).to_numpy()
+    values = np.asarray(values)
+    return values.astype(np.int64, copy=False) if values.dtype.kind in "iu" else None
+
+
+def _dense_span(*arrays: np.ndarray) -> tuple[int, int] | None:
+    """(lowest value, span) when the integers fit a table of a few times their count."""
+    sized = [a for a in arrays if a.size]
+    if not sized:
+        return 0, 1
+    low = min(int(a.min()) for a in sized)
+    span = max(int(a.max()) for a in sized) - low + 1
+    return (low, span) if span <= 4 * sum(a.size for a in sized) + 1024 else None
+
+
 def _factorize(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """The distinct values in ascending order, and each value's position among them.
 
@@ -75,11 +95,116 @@ def _positions(values: pa.Array, distinct: pa.Array) -> np.ndarray:
     return found.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def _query_codes(true_query: Ids, query: Ids) -> tuple[int, np.ndarray, np.ndarray]:
+    """The number of reference queries, and the reference's and the ranking's query codes
+    (-1 for a query not in the reference)."""
+    true_ints, ints = _integers(true_query), _integers(query)
+    dense = _dense_span(true_ints) if true_ints is not None and ints is not None else None
+    if dense is None:
+        queries, true_q = _factorize(_arrow(true_query))
+        return len(queries), true_q, _positions(_arrow(query), queries)
+    # Integer ids in a narrow range (the ranking kind's codes): a lookup table, no hashing.
+    low, span = dense
+    present = np.zeros(span + 1, dtype=bool)  # the last entry stands for "not a reference id"
+    present[true_ints - low] = True
+    if low == 0 and present[:span].all():
+        # Every id from 0 up is a reference query: the ids are their own codes.
+        inside = (ints >= 0) & (ints < span)
+        return span, true_ints, ints if inside.all() else np.where(inside, ints, -1)
+    code = np.cumsum(present) - 1
+    code[~present] = -1
+    shifted = ints - low
+    shifted[(shifted < 0) | (shifted > span)] = span
+    return int(present.sum()), code[true_ints - low], code[shifted]
+
+
+def _item_codes(true_item: Ids, item: Ids) -> tuple[int, np.ndarray, np.ndarray]:
+    """Codes of both sides' items in one ascending order, and the number of codes."""
+    true_ints, ints = _integers(true_item), _integers(item)
+    if true_ints is not None and ints is not None:
+        sized = [a for a in (true_ints, ints) if a.size]
+        low = min((int(a.min()) for a in sized), default=0)
+        span = max((int(a.max()) for a in sized), default=0) - low + 1
+        if span < 1 << 31:  # (query, item) keys stay within int64
+            return span, true_ints - low, ints - low
+        both = np.concatenate([true_ints, ints])
+        distinct, codes = np.unique(both, return_inverse=True)
+    else:
+        true_item = _arrow(true_item)
+        distinct, codes = _factorize(
+            pa.concat_arrays([true_item, _arrow(item).cast(true_item.type)])
+        )
+    n_true = len(true_item)
+    return len(distinct), codes[:n_true], codes[n_true:]
+
+
+def _take(values: Ids, rows: np.ndarray) -> Ids:
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        return values.take(pa.array(rows))
+    return np.asarray(values)[rows]
+
+
+def _group(codes: np.ndarray, n_groups: int) -> np.ndarray | None:
+    """A stable order of the rows by group code, or None when they are grouped already."""
+    if codes.size < 2 or bool((codes[1:] >= codes[:-1]).all()):
+        return None
+    # numpy sorts small unsigned integers stably by radix.
+    narrow = np.uint16 if n_groups <= 1 << 16 else np.int64
+    return np.argsort(codes.astype(narrow), kind="stable")
+
+
+def _padded(codes: np.ndarray, values: np.ndarray, n_groups: int, fill: float):
+    """Grouped rows as a (group × position) matrix, or None when the groups differ so much in
+    size that the matrix would be much larger than the rows."""
+    counts = np.bincount(codes, minlength=n_groups)
+    width = int(counts.max()) if counts.size else 0
+    if n_groups * width == codes.size:  # every group of the same size: a reshape does
+        return values.reshape(n_groups, width).astype(np.float64)
+    if n_groups * width > 2 * codes.size + 1024:
+        return None
+    position = np.arange(codes.size) - (np.cumsum(counts) - counts)[codes]
+    matrix = np.full((n_groups, width), fill)
+    matrix[codes, position] = values
+    return matrix
+
+
+def _kth_largest(codes: np.ndarray, values: np.ndarray, n_groups: int, k: int) -> np.ndarray:
+    """Per group (rows grouped), its k-th largest value; -inf for groups of fewer rows."""
+    matrix = _padded(codes, values, n_groups, -np.inf)
+    if matrix is None:
+        order = np.lexsort((-values, codes))
+        rank = _rank_within(codes[order], n_groups)
+        kth = np.full(n_groups, -np.inf)
+        at_k = rank == k - 1
+        kth[codes[order][at_k]] = values[order][at_k]
+        return kth
+    if matrix.shape[1] < k:
+        return np.full(n_groups, -np.inf)
+    at = matrix.shape[1] - k
+    return np.partition(matrix, at, axis=1)[:, at]
+
+
 def _rank_within(query_sorted: np.ndarray, n_queries: int) -> np.ndarray:
     """0-based position of each row within its query, for rows sorted by query."""
     counts = np.bincount(query_sorted, minlength=n_queries)
     starts = np.cumsum(counts) - counts
     return np.arange(query_sorted.size) - starts[query_sorted]
+
+
+def _rank_order(q: np.ndarray, score: np.ndarray, item: np.ndarray, n: int) -> np.ndarray:
+    """Order of rows grouped by query: score descending, then item code ascending."""
+    matrix = _padded(q, -score, n, np.inf)
+    if matrix is not None:
+        ordered = np.sort(matrix, axis=1)
+        # Float scores rarely tie; when none do, each query's rows sort on the score alone.
+        if not ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] < np.inf)).any():
+            counts = np.bincount(q, minlength=n)
+            rows = np.arange(q.size) - (np.cumsum(counts) - counts)[q]
+            index = np.full(matrix.shape, -1, dtype=np.int64)
+            index[q, rows] = np.arange(q.size)
+            order = np.take_along_axis(index, np.argsort(matrix, axis=1), axis=1).ravel()
+            return order[order >= 0]
+    return np.lexsort((item, -score, q))
 
 
 def rank_items(
@@ -93,8 +218,9 @@ def rank_items(
 ) -> Ranked:
     """Rank each query's items (score descending, then item ascending) and look up their gains.
 
-    Ids may be numpy arrays or pyarrow arrays (the ranking kind passes its text columns as
-    they were read, so that millions of item ids are hashed, never sorted).
+    Ids may be numpy or pyarrow arrays of integers or text. Integer ids in a narrow range (as
+    the ranking kind's codes) are fastest: they index tables instead of being hashed. Only
+    each query's best k rows (and rows tied with the k-th) are sorted and looked up.
 
     >>> r = rank_items(np.array(["q1", "q1"]), np.array(["a", "b"]), np.array([1.0, 0.0]),
     ...          np.array(["q1", "q1", "q1"]), np.array(["b", "c", "a"]), np.array([0.2, 0.9, 0.2]))
@@ -103,56 +229,63 @@ def rank_items(
     """
     if k is not None and k < 1:
         raise ValueError("the cut-off k must be at least 1")
-    queries, true_q = _factorize(_arrow(true_query))
+    n_queries, true_q, q = _query_codes(true_query, query)
     relevance = np.asarray(relevance, dtype=np.float64)
+    s = np.asarray(score, dtype=np.float64)
+    # Rows of the ranking that count: of a reference query, and (with a cut-off) among the
+    # query's best k scores, ties with the k-th included. ``rows`` indexes the ranking (None:
+    # all of it, in order).
+    rows = None
+    if (q < 0).any():
+        rows = np.flatnonzero(q >= 0)
+        q, s = q[rows], s[rows]
+    order = _group(q, n_queries)
+    if order is not None:
+        q, s, rows = q[order], s[order], order if rows is None else rows[order]
+    if k is not None:
+        best = np.flatnonzero(s >= _kth_largest(q, s, n_queries, k)[q])
+        q, s, rows = q[best], s[best], best if rows is None else rows[best]
     # Items of relevance 0 weigh nothing anywhere, so only the relevant rows are looked up.
-    relevant = relevance > 0
+    relevant = np.flatnonzero(relevance > 0)
+    n_items, true_i, pred_i = _item_codes(
+        _take(true_item, relevant), item if rows is None else _take(item, rows)
+    )
     true_q, relevance = true_q[relevant], relevance[relevant]
-    judged, true_i = _factorize(_arrow(true_item).filter(pa.array(relevant)))
-    n_queries, n_judged = len(queries), np.int64(max(len(judged), 1))
-    q = _positions(_arrow(query), queries)
-    known = q >= 0
-    item = _arrow(item).filter(pa.array(known))
-    q, s = q[known], np.asarray(score, dtype=np.float64)[known]
-    # A multi-key sort compares item ids only where (query, score) tie: cheap even for text.
-    table = pa.table({"q": q, "s": s, "i": item})
-    order = pc.sort_indices(
-        table, sort_keys=[("q", "ascending"), ("s", "descending"), ("i", "ascending")]
-    ).to_numpy()
-    q, pred_i = q[order], _positions(item, judged)[order]
+    order = _rank_order(q, s, pred_i, n_queries)
+    q, pred_i = q[order], pred_i[order]
     ranks = _rank_within(q, n_queries)
     if k is not None:
         within = ranks < k
         q, pred_i, ranks = q[within], pred_i[within], ranks[within]
+    n_items = np.int64(n_items)
     return Ranked(
         n_queries=n_queries,
         query=q,
         rank=ranks,
-        gain=_gains(true_q * n_judged + true_i, relevance, q * n_judged + pred_i, pred_i >= 0),
+        gain=_gains(true_q * n_items + true_i, relevance, q * n_items + pred_i),
         n_relevant=np.bincount(true_q, minlength=n_queries),
         true_query=true_q,
         relevance=relevance,
     )
 
 
-def _has_duplicates(keys: np.ndarray) -> bool:
-    # Sorting beats hashing here: keys spread over a wide range make hash tables slow.
-    ordered = np.sort(keys)
-    return bool((ordered[1:] == ordered[:-1]).any())
-
-
-def _gains(true_keys, relevance, keys, candidate) -> np.ndarray:
-    """The relevance of each (query, item) key; only ``candidate`` rows (whose item is relevant
-    for some query) are looked up, the others are 0."""
-    keys = keys[candidate]
-    if _has_duplicates(true_keys):
-        raise ValueError("the reference has a (query, item) pair more than once")
-    if _has_duplicates(keys):
+def _gains(true_keys: np.ndarray, relevance: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The relevance of each ranked (query, item) key, 0 where the reference has no such key."""
+    # The ranking kind hands the reference over sorted by (query, item): no sort needed then.
+    if true_keys.size > 1 and not (true_keys[1:] > true_keys[:-1]).all():
+        order = np.argsort(true_keys, kind="stable")
+        true_keys, relevance = true_keys[order], relevance[order]
+        if (true_keys[1:] == true_keys[:-1]).any():
+            raise ValueError("the reference has a (query, item) pair more than once")
+    gains = np.zeros(keys.size)
+    if not true_keys.size:
+        return gains
+    position = np.minimum(np.searchsorted(true_keys, keys), true_keys.size - 1)
+    found = np.flatnonzero(true_keys[position] == keys)
+    repeated = np.sort(keys[found])
+    if (repeated[1:] == repeated[:-1]).any():
         raise ValueError("the ranking has a (query, item) pair more than once")
-    position = _positions(pa.array(keys), pa.array(true_keys))
-    found = np.flatnonzero(candidate)[position >= 0]
-    gains = np.zeros(candidate.size)
-    gains[found] = relevance[position[position >= 0]]
+    gains[found] = relevance[position[found]]
     return gains
 
 
@@ -181,15 +314,28 @@ def ndcg_score(true_query, true_item, relevance, query, item, score, k=None) -> 
     ranked = rank_items(true_query, true_item, relevance, query, item, score, k)
     n = ranked.n_queries
     dcg = np.bincount(ranked.query, ranked.gain * _discount(ranked.rank), minlength=n)
-    true_q, relevance = ranked.true_query, ranked.relevance
-    ideal = np.lexsort((-relevance, true_q))
-    ideal_q, ideal_r = true_q[ideal], relevance[ideal]
-    ideal_rank = _rank_within(ideal_q, n)
-    within = ideal_rank < k if k is not None else np.ones(ideal_q.size, dtype=bool)
-    idcg = np.bincount(
-        ideal_q[within], ideal_r[within] * _discount(ideal_rank[within]), minlength=n
-    )
-    return _mean_per_query(dcg, idcg)
+    return _mean_per_query(dcg, _ideal_dcg(ranked.true_query, ranked.relevance, n, k))
+
+
+def _ideal_dcg(true_q: np.ndarray, relevance: np.ndarray, n: int, k: int | None) -> np.ndarray:
+    """Per query, the DCG@k of its relevant reference items in the best order."""
+    order = _group(true_q, n)
+    if order is not None:
+        true_q, relevance = true_q[order], relevance[order]
+    matrix = _padded(true_q, relevance, n, 0.0)
+    if matrix is None:
+        ideal = np.lexsort((-relevance, true_q))
+        ideal_q, ideal_r = true_q[ideal], relevance[ideal]
+        ideal_rank = _rank_within(ideal_q, n)
+        within = ideal_rank < k if k is not None else np.ones(ideal_q.size, dtype=bool)
+        return np.bincount(
+            ideal_q[within], ideal_r[within] * _discount(ideal_rank[within]), minlength=n
+        )
+    if k is not None and k < matrix.shape[1]:
+        at = matrix.shape[1] - k
+        matrix = np.partition(matrix, at, axis=1)[:, at:]
+    best = np.sort(matrix, axis=1)[:, ::-1]
+    return best @ _discount(np.arange(best.shape[1]))
 
 
 def _hits_so_far(ranked: Ranked, relevant: np.ndarray) -> np.ndarray:

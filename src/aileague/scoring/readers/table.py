@@ -33,7 +33,9 @@ class RaggedRow:
 
 @dataclass
 class TextTable:
-    """Every column as UTF-8 text without nulls (a null reads as '' and is noted in ``nulls``).
+    """Every column as UTF-8 text without nulls (a null reads as '' and is noted in ``nulls``),
+    but for ``typed_columns``: float64 columns of finite numbers, read so because the caller
+    asked for them as numbers (``read_table(numeric=...)``) and every value was one.
 
     ``problems`` are the reader's findings about single rows (ragged rows, broken JSON lines);
     those rows are not in ``table``, and ``dropped_rows`` counts them. ``ragged_rows`` keeps the
@@ -49,6 +51,7 @@ class TextTable:
     ragged_count: int = 0
     nulls: dict[str, np.ndarray] = field(default_factory=dict)
     unreadable_columns: set[str] = field(default_factory=set)  # reported; their values are void
+    typed_columns: frozenset[str] = frozenset()
     unit: str = LINE  # what ``Problem.lines`` count: file lines, or rows (Parquet)
     first_line: int = 2  # the line (or row number) of the first row when nothing is skipped
     line_map: Callable[[], np.ndarray] | None = None  # the line of every row, computed on demand

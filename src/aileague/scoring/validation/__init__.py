@@ -7,7 +7,7 @@ the data is right, diagnosing in detail only when it is not.
 """
 
 from aileague.scoring.validation.columns import check_columns, validate_table
-from aileague.scoring.validation.ids import check_ids
+from aileague.scoring.validation.ids import align_ids, check_ids
 from aileague.scoring.validation.numbers import INF_TOKENS, NA_TOKENS, parse_numbers
 from aileague.scoring.validation.problems import (
     MAX_EXAMPLES,
@@ -24,6 +24,7 @@ __all__ = [
     "NA_TOKENS",
     "InvalidSubmission",
     "Problem",
+    "align_ids",
     "as_bool",
     "check_columns",
     "check_ids",

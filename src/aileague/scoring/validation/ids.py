@@ -7,7 +7,9 @@ Ids are compared as text ("007" is not "7"). Three paths, fastest first:
 2. the reference's ids are a fixed prefix and a number (``R000123``, ``123``): each id is
    matched by its number through a table built once per reference. Only ids spelled exactly like
    the reference's (same prefix, same zero-padding, or no leading zeros when the reference has
-   none) can match, so this is exact;
+   none) can match, so this is exact. When they are all as long as the reference's zero-padded
+   ids, the numbers are read straight from the bytes, eight digits at a time (see
+   ``_fixed_width_numbers``);
 3. anything else: pyarrow's hash lookup (``index_in``).
 
 Whatever the path, a file with a problem is then examined in full, to report every empty,
@@ -36,7 +38,8 @@ _INDEXES: OrderedDict[tuple, tuple[pa.Array, _NumberedIds | None]] = OrderedDict
 _MAX_DIGITS = 18  # fits int64
 # Row numbers: 32 bits halve the memory of the arrays the size of the file (2³¹ rows is plenty).
 ROW = np.int32
-_SLICE = 1 << 20
+_SLICE = 1 << 16  # rows matched at a time: the intermediate arrays stay in the CPU's cache
+_U64 = np.uint64
 
 
 def check_ids(
@@ -48,9 +51,23 @@ def check_ids(
     predictions up with the reference. The reference's ids are taken to be unique and non-empty
     (the reference checks see to it).
     """
+    order, problems = align_ids(ids, reference_ids)
+    if order is None and not problems:
+        order = np.arange(len(ids), dtype=ROW)
+    return order, problems
+
+
+def align_ids(
+    ids: pa.Array | pa.ChunkedArray, reference_ids: pa.Array | pa.ChunkedArray
+) -> tuple[np.ndarray | None, list[Problem]]:
+    """``check_ids``, but the order is None when the file is in the reference's order.
+
+    Returns ``(order, [])``, ``(None, [])`` (the same ids in the same order: nothing to
+    reorder), or ``(None, problems)``.
+    """
     reference_ids = single_array(reference_ids)
     if _same_ids(ids, reference_ids):
-        return np.arange(len(ids), dtype=ROW), []
+        return None, []
     position = _positions(ids, reference_ids)
     if len(ids) == len(reference_ids) and position.min(initial=0) >= 0:
         order = np.full(len(reference_ids), -1, dtype=ROW)
@@ -106,6 +123,7 @@ class _NumberedIds:
 
     def __init__(self, prefix: str, width: int | None, table: _KeyTable) -> None:
         self.prefix, self.width, self.table = prefix, width, table
+        self.prefix_bytes = prefix.encode()
 
     @classmethod
     def build(cls, ids: pa.Array) -> _NumberedIds | None:
@@ -144,6 +162,16 @@ class _NumberedIds:
         return position
 
     def _lookup(self, ids: pa.Array) -> np.ndarray:
+        parsed = None
+        if self.width is not None and self.width <= _FAST_DIGITS:
+            parsed = _fixed_width_numbers(ids, self.prefix_bytes, self.width)
+        keys, valid = self._numbers(ids) if parsed is None else parsed
+        position = self.table.lookup(keys)
+        position[~valid] = -1
+        return position
+
+    def _numbers(self, ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+        """Each id's number, and whether the id is spelled like the reference's."""
         valid = np.ones(len(ids), dtype=bool)
         if self.prefix:
             valid &= as_bool(pc.starts_with(ids, self.prefix))
@@ -156,10 +184,71 @@ class _NumberedIds:
         valid &= as_bool(pc.ascii_is_decimal(digits))
         if not valid.all():
             digits = pc.if_else(pa.array(valid), digits, "0")
-        keys = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
-        position = self.table.lookup(keys)
-        position[~valid] = -1
-        return position
+        return pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False), valid
+
+
+_FAST_DIGITS = 16  # two 8-byte words
+
+
+def _fixed_width_numbers(
+    ids: pa.Array, prefix: bytes, digits: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each id's number, and whether it is ``prefix`` and ``digits`` ASCII digits; read from
+    Arrow's bytes directly. None unless every id has that many bytes (the general way then).
+
+    All ids of one length sit in the data buffer every ``width`` bytes, so the last 16 bytes of
+    each are two little-endian words at a fixed stride; the bytes before the digits are set to
+    '0' and each word's eight digits are checked and converted with a few integer operations
+    (the SWAR method of simdjson's ``parse_eight_digits_unrolled``).
+    """
+    n = len(ids)
+    width = len(prefix) + digits
+    if ids.type != pa.string() or ids.null_count or n == 0:
+        return None
+    offsets = np.frombuffer(ids.buffers()[1], np.int32, count=n + 1, offset=ids.offset * 4)
+    if not (np.diff(offsets) == width).all():
+        return None
+    # Copied behind 16 bytes of '0': the first id's words need bytes before it.
+    data = np.frombuffer(ids.buffers()[2], np.uint8, count=n * width, offset=int(offsets[0]))
+    padded = np.empty(16 + n * width + 8, dtype=np.uint8)
+    padded[:16] = ord("0")
+    padded[16 : 16 + n * width] = data
+    padded[16 + n * width :] = 0
+
+    def word(at: int) -> np.ndarray:  # bytes at..at+7 of every id (at may be negative)
+        return np.ndarray((n,), dtype="<u8", buffer=padded, offset=16 + at, strides=(width,))
+
+    valid = np.ones(n, dtype=bool)
+    for start in range(0, len(prefix), 8):
+        part = prefix[start : start + 8]
+        mask = _U64((1 << (8 * len(part))) - 1)
+        valid &= (word(start) & mask) == _U64(int.from_bytes(part, "little"))
+    keys = np.zeros(n, dtype=np.int64)
+    for at, count in ((width - 16, digits - 8), (width - 8, min(digits, 8))):
+        if count <= 0:
+            continue
+        chunk = word(at)
+        if count < 8:  # the low bytes come before the digits: make them leading zeros
+            low = _U64((1 << (8 * (8 - count))) - 1)
+            chunk = (chunk & ~low) | (_U64(0x3030303030303030) & low)
+        valid &= _eight_digits_valid(chunk)
+        keys *= 100_000_000
+        keys += _eight_digits(chunk)
+    return keys, valid
+
+
+def _eight_digits_valid(word: np.ndarray) -> np.ndarray:
+    """Whether each of the word's eight bytes is an ASCII digit."""
+    high = _U64(0xF0F0F0F0F0F0F0F0)
+    shifted = ((word + _U64(0x0606060606060606)) & high) >> _U64(4)
+    return ((word & high) | shifted) == _U64(0x3333333333333333)
+
+
+def _eight_digits(word: np.ndarray) -> np.ndarray:
+    """The number written by eight ASCII digits, the first in the lowest byte."""
+    word = ((word & _U64(0x0F0F0F0F0F0F0F0F)) * _U64(2561)) >> _U64(8)
+    word = ((word & _U64(0x00FF00FF00FF00FF)) * _U64(6553601)) >> _U64(16)
+    return (((word & _U64(0x0000FFFF0000FFFF)) * _U64(42949672960001)) >> _U64(32)).view(np.int64)
 
 
 def _leading_zero(digits: pa.Array, lengths: np.ndarray) -> pa.Array:
@@ -174,6 +263,8 @@ class _KeyTable:
         self, rows: np.ndarray, *, low: int = 0, keys: np.ndarray | None = None, bits: int = 0
     ) -> None:
         self.rows, self.low, self.keys, self.bits = rows, low, keys, bits
+        # Keys low, low + 1, ... in the reference's order (the usual case): row = key - low.
+        self.identity = keys is None and np.array_equal(rows, np.arange(len(rows)))
 
     @classmethod
     def build(cls, keys: np.ndarray) -> _KeyTable | None:
@@ -207,6 +298,8 @@ class _KeyTable:
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         if self.keys is None:
             inside = (keys >= self.low) & (keys < self.low + len(self.rows))
+            if self.identity:
+                return np.where(inside, keys - self.low, -1).astype(ROW)
             found = self.rows[np.where(inside, keys - self.low, 0)]
             found[~inside] = -1
             return found
