@@ -116,10 +116,35 @@ def test_the_page_takes_a_handful_of_queries_whatever_the_board_size(
     stage, entries = board
     if viewer == "captain":
         login(client, captain_of(entries[80].team))
-    # Session, user, role, scenario, stage, entry, count, page, own row, its rank, site menu (2).
-    with django_assert_max_num_queries(12):
+    # Session, user, role, scenario, stage, entry, board version, count, page, own row, its
+    # rank, site menu (2).
+    with django_assert_max_num_queries(13):
         response = client.get(url(stage))
     assert response.status_code == 200
+    # The same page again: the rows come from the cache (not the count and the page).
+    with django_assert_max_num_queries(11):
+        again = client.get(url(stage))
+    assert tbody(again) == tbody(response)
+
+
+def tbody(response) -> str:
+    text = response.content.decode()
+    return text[text.index("<tbody>") : text.index("</tbody>")]
+
+
+def test_a_cached_page_changes_as_soon_as_the_board_does(client, board):
+    from aileague.leaderboards.models import Standing
+
+    stage, entries = board
+    first = client.get(url(stage)).content.decode()
+    assert "Team 000" in first
+    # The leader's team is renamed and its standing touched: a new board version.
+    leader = entries[0].team
+    leader.name = "Renamed leaders"
+    leader.save()
+    Standing.objects.filter(entry=entries[0]).update(updated_at=timezone.now())
+    second = client.get(url(stage)).content.decode()
+    assert "Renamed leaders" in second
 
 
 def test_csv_streams_every_row_in_the_pages_order(client, board):

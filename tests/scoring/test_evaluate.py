@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from aileague.scoring import TaskSchema, evaluate_file
+from aileague.scoring.evaluate import ReferenceError, load_reference
 from aileague.scoring.metrics import chrf_signature
+from tests.scoring.reference_formats import FORMATS, placed, write_reference
 
 
 def write(path: Path, text: str) -> Path:
@@ -123,15 +125,50 @@ def test_an_edited_reference_is_read_again(tmp_path):
 def test_a_binary_reference_needs_both_classes_of_0_and_1_in_each_split(
     tmp_path, reference, message
 ):
-    from aileague.scoring.evaluate import ReferenceError, load_reference
-    from aileague.scoring.schema import TaskSchema
-
     path = tmp_path / "reference.csv"
     path.write_text(reference)
     schema = TaskSchema.from_dict({"kind": "binary_probability", "metric": "roc_auc"})
     with pytest.raises(ReferenceError) as raised:
         load_reference(path, schema)
     assert str(raised.value) == message
+
+
+def test_placed_moves_the_lines_of_a_csv_message_to_the_format():
+    message = "reference reference.csv lines 3, 5 and 2 more: empty target text"
+    assert [placed(message, fmt) for fmt in FORMATS] == [
+        message,
+        "reference reference.jsonl lines 2, 4 and 2 more: empty target text",
+        "reference reference.parquet rows 2, 4 and 2 more: empty target text",
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_bad_split_is_placed_in_the_reference_whatever_its_format(tmp_path, fmt):
+    reference = "id,target,split\n1,1,public\n2,0,public\n3,1,test\n"
+    schema = TaskSchema.from_dict({"kind": "binary_probability", "metric": "roc_auc"})
+    with pytest.raises(ReferenceError) as raised:
+        load_reference(write_reference(tmp_path, reference, fmt), schema)
+    assert str(raised.value) == placed(
+        "reference reference.csv line 4: split must be 'public' or 'private'", fmt
+    )
+
+
+def test_a_reference_problem_is_placed_on_its_line_past_blank_lines_and_line_breaks(tmp_path):
+    # The kinds count table rows; the reader knows the line each row starts on.
+    reference = 'id,target,split\n1,1,public\n\n2,"0\n",public\n\n3,1,test\n'
+    schema = TaskSchema.from_dict({"kind": "binary_probability", "metric": "roc_auc"})
+    with pytest.raises(ReferenceError) as raised:
+        load_reference(write(tmp_path / "reference.csv", reference), schema)
+    assert str(raised.value) == (
+        "reference reference.csv line 7: split must be 'public' or 'private'"
+    )
+
+
+def test_a_reference_error_names_table_rows_until_the_reader_places_them():
+    error = ReferenceError.at_rows("r.csv", [4], "empty item")
+    assert str(error) == "reference r.csv row 5: empty item"
+    located = error.located(lambda rows: [row + 2 for row in rows], "line")
+    assert (str(located), located.at) == ("reference r.csv line 6: empty item", error.at)
 
 
 def test_a_problem_in_a_numeric_column_quotes_the_value_as_written(tmp_path):

@@ -12,6 +12,7 @@ from sklearn import metrics as sk
 from aileague.scoring import InvalidSubmission, TaskSchema, evaluate_file
 from aileague.scoring.kinds import ReferenceError
 from aileague.scoring.schema import SchemaError
+from tests.scoring.reference_formats import FORMATS, placed, write_reference
 
 ANIMALS = ["cat", "dog", "eel"]
 
@@ -316,14 +317,30 @@ def test_rmsle_is_scored_per_split(tmp_path):
     )
 
 
-def test_rmsle_reference_outside_the_domain_is_the_organisers_problem(tmp_path):
-    with pytest.raises(ReferenceError, match="line 3: rmsle needs targets greater than -1"):
-        run(
-            tmp_path,
-            {"kind": "regression", "metric": "rmsle"},
-            "id,target,split\na,0,public\nb,-2,public\n",
-            "id,prediction\na,0\nb,0\n",
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_rmsle_reference_outside_the_domain_is_the_organisers_problem(tmp_path, fmt):
+    reference = write_reference(tmp_path, "id,target,split\na,0,public\nb,-2,public\n", fmt)
+    task = TaskSchema.from_dict({"kind": "regression", "metric": "rmsle"})
+    with pytest.raises(ReferenceError) as raised:
+        evaluate_file(write(tmp_path / "p.csv", "id,prediction\na,0\nb,0\n"), reference, task)
+    assert str(raised.value) == placed(
+        "reference reference.csv line 3: rmsle needs targets greater than -1", fmt
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_reference_target_that_is_not_a_number_is_placed_in_the_file(tmp_path, fmt):
+    reference = "id,target,split\na,0,public\nb,x,public\nc,y,private\n"
+    task = TaskSchema.from_dict({"kind": "regression", "metric": "rmse"})
+    with pytest.raises(ReferenceError) as raised:
+        evaluate_file(
+            write(tmp_path / "p.csv", "id,prediction\na,0\nb,0\nc,0\n"),
+            write_reference(tmp_path, reference, fmt),
+            task,
         )
+    assert str(raised.value) == placed(
+        "reference reference.csv lines 3, 4: 2 value(s) in 'target' are not numbers.", fmt
+    )
 
 
 def test_r2_refuses_a_reference_split_of_one_row(tmp_path):

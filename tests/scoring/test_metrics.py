@@ -244,6 +244,14 @@ def test_value_stays_within_the_declared_bounds(name):
     check()
 
 
+@pytest.mark.parametrize("name", known_metric_names())
+def test_every_known_name_resolves_to_a_metric_of_that_name(name):
+    # ``ndcg@k`` is asked for as ``ndcg@3``; ``mrr`` and ``mrr@k`` are both known names.
+    asked = name.replace("@k", "@3")
+    metric = get_metric(asked)
+    assert (metric.name, metric.kinds) == (asked, METRICS[name.partition("@")[0]].kinds)
+
+
 def test_get_metric_names_the_known_metrics_when_asked_for_an_unknown_one():
     with pytest.raises(KeyError) as raised:
         get_metric("blue")

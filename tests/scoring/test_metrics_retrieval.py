@@ -333,15 +333,38 @@ def test_rank_items_orders_by_score_then_item_and_cuts_at_k():
 
 
 def test_cut_off_metrics_are_asked_for_with_their_k():
-    assert {"ndcg@k", "map@k", "recall@k", "mrr"} <= set(known_metric_names())
+    names = [n for n in known_metric_names() if n.partition("@")[0] in PARITY_TESTED]
+    assert names == ["map@k", "mrr", "mrr@k", "ndcg@k", "recall@k"]
     q, item = np.array(["q", "q"]), np.array(["a", "b"])
     args = (q, item, np.array([1.0, 0.0]), q, item, np.array([0.1, 0.9]))
     assert get_metric("ndcg@1")(*args) == 0.0
     assert get_metric("ndcg@2")(*args) == ndcg_score(*args, k=2)
     assert get_metric("recall@1")(*args) == 0.0
     assert get_metric("map@2")(*args) == 0.5
-    assert get_metric("mrr")(*args) == 0.5
     with pytest.raises(KeyError):
         get_metric("ndcg")
-    with pytest.raises(KeyError):
-        get_metric("mrr@10")
+
+
+def test_mrr_is_asked_for_with_or_without_a_cut_off():
+    q, item = np.array(["q", "q"]), np.array(["a", "b"])
+    args = (q, item, np.array([1.0, 0.0]), q, item, np.array([0.1, 0.9]))
+    assert get_metric("mrr") is get_metric("mrr")  # unchanged: existing competitions keep it
+    assert (get_metric("mrr").name, get_metric("mrr")(*args)) == ("mrr", 0.5)
+    assert (get_metric("mrr@10").name, get_metric("mrr@10")(*args)) == ("mrr@10", 0.5)
+    assert get_metric("mrr@1")(*args) == 0.0  # the relevant item is ranked second
+    for refused in ("mrr@0", "mrr@x", "mrr@"):
+        with pytest.raises(KeyError, match="must be a whole number"):
+            get_metric(refused)
+
+
+def test_a_cut_off_is_refused_by_a_metric_without_one():
+    with pytest.raises(KeyError, match="unknown metric 'roc_auc@10'"):
+        get_metric("roc_auc@10")
+
+
+@FEW
+@given(ranking_cases())
+def test_mrr_at_k_from_the_registry_equals_the_plain_definition(case):
+    *args, k = case
+    assert close(get_metric(f"mrr@{k}")(*args), plain_mrr(*args, k=k))
+    assert close(get_metric("mrr")(*args), plain_mrr(*args))

@@ -10,6 +10,7 @@ import pytest
 
 from aileague.scoring import InvalidSubmission, SchemaError, TaskSchema, evaluate_file
 from aileague.scoring.evaluate import ReferenceError, load_reference
+from tests.scoring.reference_formats import FORMATS, placed, write_reference
 
 SACREBLEU = importlib.metadata.version("sacrebleu")
 
@@ -80,23 +81,38 @@ def test_burmese_predictions_in_zawgyi_are_refused_with_their_lines(tmp_path):
     }
 
 
-def test_a_reference_in_zawgyi_is_the_organisers_problem(tmp_path):
-    path = write(tmp_path / "reference.csv", "id,target,split\n1,ok,public\n2,ျမန္မာ,public\n")
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_reference_in_zawgyi_is_the_organisers_problem(tmp_path, fmt):
+    reference = "id,target,split\n1,ok,public\n2,ျမန္မာ,public\n"
     schema = TaskSchema.from_dict({"kind": "text", "metric": "chrf"})
     with pytest.raises(ReferenceError) as raised:
-        load_reference(path, schema)
-    assert str(raised.value) == (
-        "reference reference.csv line(s) 3: Burmese in the Zawgyi encoding; "
-        "convert the reference to Unicode"
+        load_reference(write_reference(tmp_path, reference, fmt), schema)
+    assert str(raised.value) == placed(
+        "reference reference.csv line 3: Burmese in the Zawgyi encoding; "
+        "convert the reference to Unicode",
+        fmt,
     )
 
 
-def test_a_reference_with_empty_text_is_refused(tmp_path):
-    path = write(tmp_path / "reference.csv", 'id,target,split\n1,ok,public\n2," ",private\n')
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_reference_with_empty_text_is_refused(tmp_path, fmt):
+    reference = 'id,target,split\n1,ok,public\n2," ",private\n'
+    schema = TaskSchema.from_dict({"kind": "text", "metric": "cer"})
+    with pytest.raises(ReferenceError) as raised:
+        load_reference(write_reference(tmp_path, reference, fmt), schema)
+    assert str(raised.value) == placed("reference reference.csv line 3: empty target text", fmt)
+
+
+def test_every_empty_text_of_a_reference_is_counted_and_the_first_ones_shown(tmp_path):
+    rows = "".join(f"{n}, ,public\n" for n in range(25))
+    path = write(tmp_path / "reference.csv", "id,target,split\n" + rows)
     schema = TaskSchema.from_dict({"kind": "text", "metric": "cer"})
     with pytest.raises(ReferenceError) as raised:
         load_reference(path, schema)
-    assert str(raised.value) == "reference reference.csv line(s) 3: empty target text"
+    lines = ", ".join(str(line) for line in range(2, 22))
+    assert str(raised.value) == (
+        f"reference reference.csv lines {lines} and 5 more: empty target text"
+    )
 
 
 def test_a_metric_that_counts_words_needs_the_task_language():

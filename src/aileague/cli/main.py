@@ -157,16 +157,23 @@ def _upload_in_chunks(api, progress, path, scenario, stage, message, retries):
 
 def _wait_for(api: Api, submission_id: int, timeout_s: float = 3600) -> dict:
     deadline = time.monotonic() + timeout_s
-    state = None
     with console.status("waiting for the score…") as status:
         while True:
             body = api.get(f"/submissions/{submission_id}")
-            if body["state"] != state:
-                state = body["state"]
-                status.update(f"{state}…")
+            state = body["state"]
+            status.update(_waiting_text(body))
             if state in TERMINAL or time.monotonic() > deadline:
                 return body
             time.sleep(1.0)
+
+
+def _waiting_text(body: dict) -> str:
+    """While queued, "queued: #3 in the queue, about 40 s…"; otherwise the state."""
+    if body["state"] != "queued" or not body.get("queue_position"):
+        return f"{body['state']}…"
+    eta = body.get("eta_seconds")
+    about = f", about {round(eta)} s" if eta is not None else ""
+    return f"queued: #{body['queue_position']} in the queue{about}…"
 
 
 def _print_result(body: dict) -> None:
@@ -216,13 +223,17 @@ def leaderboard(
     scenario: Annotated[str, typer.Option("--scenario", "-c")],
     stage: Annotated[str, typer.Option()] = "",
     private: Annotated[bool, typer.Option(help="Private (B) split, after the close")] = False,
+    page: Annotated[int, typer.Option(help="Which page of the board")] = 1,
+    per_page: Annotated[int, typer.Option(help="Teams per page (at most 1000)")] = 100,
 ) -> None:
-    """Show a scenario's leaderboard."""
+    """Show a scenario's leaderboard, a page at a time (your team is shown wherever it is)."""
     try:
         board = _api().get(
             f"/scenarios/{scenario}/leaderboard",
             stage=stage,
             split="private" if private else "public",
+            page=page,
+            per_page=per_page,
         )
     except ClientError as exc:
         _fail(exc)
@@ -234,6 +245,16 @@ def leaderboard(
         "entries",
         title=f"{board['scenario']} · {board['split']}",
     )
+    mine = board.get("mine")
+    for row in [mine] if mine else []:
+        table.add_row(
+            str(row["rank"]),
+            f"[bold]{row['team']}[/bold] (your team)",
+            row["province"] or row["country"],
+            _fmt(row["score"]),
+            str(row["entries"]),
+            end_section=True,
+        )
     for row in board["rows"]:
         table.add_row(
             str(row["rank"]),
@@ -243,6 +264,11 @@ def leaderboard(
             str(row["entries"]),
         )
     console.print(table)
+    if board.get("pages", 1) > 1:
+        console.print(
+            f"page {board['page']} of {board['pages']} ({board['total']} teams); "
+            f"--page N for another"
+        )
 
 
 def _fmt(value) -> str:

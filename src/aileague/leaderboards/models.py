@@ -50,7 +50,9 @@ class Standing(models.Model):
             models.Index(
                 fields=["stage", "split", "missing", "sort_value", "submitted_at", "submission"],
                 name="standing_board_order",
-            )
+            ),
+            # The board's version (see queries.board_version): its newest change, from the index.
+            models.Index(fields=["stage", "split", "updated_at"], name="standing_board_version"),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 
 from aileague.competitions.models import Stage
 from aileague.leaderboards.models import RankChange, Standing
@@ -21,6 +22,8 @@ from aileague.submissions.queries import LeaderboardRow, can_see_split, check_bo
 BOARD_ORDER = ("missing", "sort_value", "submitted_at", "submission_id")
 PER_PAGE_CHOICES = (50, 100)
 MAX_PER_PAGE = 1000
+#: How long an unchanged page stays cached (a changed board gets a new key at once).
+BOARD_CACHE_S = 300
 
 
 def standings_in_order(*, stage: Stage, split: str):
@@ -81,6 +84,8 @@ class LeaderboardPage:
     per_page: int
     #: The viewer's team, when it has a row on another page (None when it is on this one).
     mine: LeaderboardRow | None = None
+    #: The board's version the rows were read at (see ``board_version``).
+    version: str = ""
 
     @property
     def pages(self) -> int:
@@ -93,12 +98,47 @@ def _page_bounds(total: int, page: int, per_page: int) -> tuple[int, int]:
     return min(max(1, page), last), per_page
 
 
+def board_version(*, stage: Stage, split: str) -> str:
+    """Changes whenever a row of the board changes: the newest row's time and the row count,
+    read from an index. Cached pages carry it in their key, so a change is seen at once by
+    every web process, whatever cache each one has."""
+    latest = Standing.objects.filter(stage=stage, split=split).aggregate(
+        at=Max("updated_at"), rows=Count("pk")
+    )
+    at = latest["at"].timestamp() if latest["at"] else 0
+    return f"{stage.scorer_version}:{at}:{latest['rows']}"
+
+
+def board_cache_key(*, stage: Stage, split: str, page: int, per_page: int, version: str) -> str:
+    return f"aileague:board:{stage.pk}:{split}:{page}:{per_page}:{version}"
+
+
 def leaderboard_page(
     *, stage: Stage, split: str, user, page: int = 1, per_page: int = 50, team_id: int | None = None
 ) -> LeaderboardPage:
     """One page of a board (pages past the end show the last one), plus the row of ``team_id``
-    when it is elsewhere. Three or four queries, whatever the size of the board."""
+    when it is elsewhere. A page is kept in the cache until its board changes; otherwise
+    three or four queries, whatever the size of the board."""
     check_board_visible(stage=stage, split=split, user=user)
+    version = board_version(stage=stage, split=split)
+    key = board_cache_key(stage=stage, split=split, page=page, per_page=per_page, version=version)
+    cached = cache.get(key)
+    if cached is None:
+        cached = _read_page(stage=stage, split=split, page=page, per_page=per_page)
+        cached.version = version
+        cache.set(key, cached, BOARD_CACHE_S)
+    rows, total, page, per_page = cached.rows, cached.total, cached.page, cached.per_page
+    board = standings_in_order(stage=stage, split=split)
+    mine = None
+    if team_id is not None and all(row.team_id != team_id for row in rows):
+        standing = _with_team(board).filter(team_id=team_id).first()
+        mine = standing and _row(standing, rank_of(standing))
+    return LeaderboardPage(
+        rows=rows, total=total, page=page, per_page=per_page, mine=mine, version=cached.version
+    )
+
+
+def _read_page(*, stage: Stage, split: str, page: int, per_page: int) -> LeaderboardPage:
     board = standings_in_order(stage=stage, split=split)
     total = board.count()
     page, per_page = _page_bounds(total, page, per_page)
@@ -107,11 +147,7 @@ def leaderboard_page(
         _row(standing, offset + i)
         for i, standing in enumerate(_with_team(board)[offset : offset + per_page], start=1)
     ]
-    mine = None
-    if team_id is not None and all(row.team_id != team_id for row in rows):
-        standing = _with_team(board).filter(team_id=team_id).first()
-        mine = standing and _row(standing, rank_of(standing))
-    return LeaderboardPage(rows=rows, total=total, page=page, per_page=per_page, mine=mine)
+    return LeaderboardPage(rows=rows, total=total, page=page, per_page=per_page)
 
 
 def leaderboard_rows(*, stage: Stage, split: str, user) -> Iterator[LeaderboardRow]:

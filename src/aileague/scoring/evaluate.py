@@ -69,7 +69,11 @@ def _load_reference_table(kind: Any, text: TextTable, path: Path, schema: TaskSc
     empty = [name for name in needed if name in text.nulls]
     if empty:
         raise ReferenceError(f"reference {path.name} has null values in {', '.join(empty)}")
-    return kind.load_reference(text.table, schema, path.name)
+    try:
+        return kind.load_reference(text.table, schema, path.name)
+    except ReferenceError as exc:
+        # The kind speaks of table rows; the reader knows their lines (or Parquet's rows).
+        raise exc.located(text.lines_of, text.unit) from None
 
 
 @functools.lru_cache(maxsize=16)

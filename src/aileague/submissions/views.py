@@ -6,10 +6,15 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -17,7 +22,13 @@ from django.views.decorators.http import require_POST
 from aileague.accounts.queries import can_manage_scenario
 from aileague.common.errors import AileagueError, NotFound, PermissionDenied
 from aileague.competitions.queries import access_scenario, access_stage
-from aileague.leaderboards.queries import PER_PAGE_CHOICES, leaderboard_page, leaderboard_rows
+from aileague.leaderboards.queries import (
+    BOARD_CACHE_S,
+    PER_PAGE_CHOICES,
+    board_cache_key,
+    leaderboard_page,
+    leaderboard_rows,
+)
 from aileague.submissions import queries, services
 from aileague.submissions.forms import FinalSelectionForm, UploadForm
 from aileague.submissions.models import ScoreSplit, SubmissionState
@@ -215,15 +226,15 @@ def leaderboard(request, slug: str, stage_slug: str):
         )
     except PermissionDenied:
         board = None  # the private board before the close: the page says when it opens
+    rows = [{"row": row, "last": row.last_submitted_at} for row in board.rows] if board else []
     context = {
         "scenario": scenario,
         "stage": stage,
         "split": split,
         "splits": ScoreSplit.choices,
         "higher_is_better": _higher_is_better(scenario),
-        "rows": [{"row": row, "last": row.last_submitted_at} for row in board.rows]
-        if board
-        else [],
+        "rows": rows,
+        "rows_html": _board_rows_html(request, stage, split, board, rows, team_id) if board else "",
         "board": board,
         "mine": board.mine if board else None,
         "per_page_choices": PER_PAGE_CHOICES,
@@ -233,6 +244,36 @@ def leaderboard(request, slug: str, stage_slug: str):
         "my_team_id": team_id,
     }
     return render(request, "submissions/leaderboard.html", context)
+
+
+def _board_rows_html(request, stage, split, board, rows, team_id) -> str:
+    """The page's rows, rendered once per board version, language and time zone (the cache
+    keeps them until the board changes), with the viewer's own row marked afterwards."""
+    key = ":".join(
+        [
+            board_cache_key(
+                stage=stage,
+                split=split,
+                page=board.page,
+                per_page=board.per_page,
+                version=board.version,
+            ),
+            "html",
+            get_language() or "",
+            timezone.get_current_timezone_name(),
+        ]
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("leaderboards/_board_rows.html", {"rows": rows})
+        cache.set(key, html, BOARD_CACHE_S)
+    if team_id is not None:
+        badge = format_html(' <span class="badge info">{}</span>', _("your team"))
+        html = html.replace(
+            f'<tr data-team="{team_id}">',
+            f'<tr class="mine" aria-current="true" data-team="{team_id}">',
+        ).replace(f"<!--team-{team_id}-->", badge)
+    return mark_safe(html)  # noqa: S308 - our own template's output, marked up by us
 
 
 class _Echo:

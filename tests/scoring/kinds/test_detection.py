@@ -9,6 +9,7 @@ import pytest
 
 from aileague.scoring import InvalidSubmission, SchemaError, TaskSchema, evaluate_file
 from aileague.scoring.kinds import ReferenceError
+from tests.scoring.reference_formats import FORMATS, placed, write_reference
 from tests.scoring.test_metrics_detection import pycocotools_stats
 
 HEADER = "id,label,x,y,width,height,split,iscrowd\n"
@@ -35,10 +36,10 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def run(tmp_path, predictions: str, reference: str = REFERENCE, **task):
+def run(tmp_path, predictions: str, reference: str = REFERENCE, fmt: str = "csv", **task):
     return evaluate_file(
         write(tmp_path / "predictions.csv", predictions),
-        write(tmp_path / "reference.csv", reference),
+        write_reference(tmp_path, reference, fmt),
         TaskSchema.from_dict({**TASK, **task}),
     )
 
@@ -157,6 +158,25 @@ def test_every_problem_of_a_detection_file_is_reported_at_once(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(("fmt", "lines", "params"), [
+    ("csv", [3], {"count": 1}),
+    ("jsonl", [2], {"count": 1}),
+    ("parquet", [2], {"count": 1, "unit": "row"}),
+])  # fmt: skip
+def test_negative_box_sizes_are_placed_in_the_file_whatever_its_format(
+    tmp_path, fmt, lines, params
+):
+    predictions = PREDICTIONS.replace("2,cat,1,1,3,3", "2,cat,1,1,3,-3")
+    with pytest.raises(InvalidSubmission) as raised:
+        evaluate_file(
+            write_reference(tmp_path, predictions, fmt, stem="predictions"),
+            write(tmp_path / "reference.csv", REFERENCE),
+            TaskSchema.from_dict(TASK),
+        )
+    [problem] = raised.value.problems
+    assert (problem.code, problem.params, problem.lines) == ("negative_box_size", params, lines)
+
+
 def test_detection_problem_messages_exist_in_english_and_chinese(tmp_path):
     with pytest.raises(InvalidSubmission) as raised:
         run(tmp_path, "id,label,x,y,width,height,prediction\n9,cat,0,0,1,1,1\n1,cat,0,0,1,-1,1\n")
@@ -212,12 +232,21 @@ def test_a_detection_file_needs_the_box_columns(tmp_path):
             "reference reference.csv: the public split has no box to detect (only empty "
             "images or crowd regions)",
         ),
+        (
+            HEADER + "1,cat,0,0,5,10,public,0\n,cat,0,0,5,10,public,0\n",
+            "reference reference.csv line 3: empty id",
+        ),
+        (
+            HEADER + "1,cat,0,0,5,10,public,0\n1,cat,0,x,5,10,public,0\n",
+            "reference reference.csv line 3: 1 value(s) in 'y' are not numbers.",
+        ),
     ],
 )
-def test_a_broken_detection_reference_is_the_organisers_error(tmp_path, reference, message):
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_broken_detection_reference_is_the_organisers_error(tmp_path, reference, message, fmt):
     with pytest.raises(ReferenceError) as raised:
-        run(tmp_path, PREDICTIONS, reference)
-    assert str(raised.value) == message
+        run(tmp_path, PREDICTIONS, reference, fmt)
+    assert str(raised.value) == placed(message, fmt)
 
 
 def test_the_iscrowd_column_of_the_reference_is_optional(tmp_path):

@@ -10,6 +10,7 @@ import pytest
 from aileague.scoring import InvalidSubmission, SchemaError, TaskSchema, evaluate_file
 from aileague.scoring.kinds import ReferenceError
 from aileague.scoring.metrics import get_metric
+from tests.scoring.reference_formats import FORMATS, placed, write_reference
 
 TASK = {"kind": "ranking", "metric": "ndcg@2"}
 REFERENCE = (
@@ -28,10 +29,10 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def run(tmp_path, predictions: str, reference: str = REFERENCE, **task):
+def run(tmp_path, predictions: str, reference: str = REFERENCE, fmt: str = "csv", **task):
     return evaluate_file(
         write(tmp_path / "predictions.csv", predictions),
-        write(tmp_path / "reference.csv", reference),
+        write_reference(tmp_path, reference, fmt),
         TaskSchema.from_dict({**TASK, **task}),
     )
 
@@ -152,6 +153,23 @@ def test_every_problem_of_a_ranking_file_is_reported_at_once(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(("fmt", "lines", "params"), [
+    ("csv", [2, 3], {"count": 1}),
+    ("jsonl", [1, 2], {"count": 1}),
+    ("parquet", [1, 2], {"count": 1, "unit": "row"}),
+])  # fmt: skip
+def test_duplicate_pairs_are_placed_in_the_file_whatever_its_format(tmp_path, fmt, lines, params):
+    predictions = "id,item,prediction\nq1,a,0.5\nq1,a,0.4\nq2,a,1\n"
+    with pytest.raises(InvalidSubmission) as raised:
+        evaluate_file(
+            write_reference(tmp_path, predictions, fmt, stem="predictions"),
+            write(tmp_path / "reference.csv", REFERENCE),
+            TaskSchema.from_dict(TASK),
+        )
+    [problem] = raised.value.problems
+    assert (problem.code, problem.params, problem.lines) == ("duplicate_item", params, lines)
+
+
 def test_an_empty_ranking_misses_every_query(tmp_path):
     assert problems_of(tmp_path, "id,item,prediction\n") == [
         {"code": "missing_queries", "params": {"count": 2}, "lines": [], "examples": ["q1", "q2"]}
@@ -221,14 +239,19 @@ def test_problem_messages_exist_in_english_and_chinese(tmp_path):
         ),
         (
             "id,item,target,split\nq1,a,high,public\n",
-            "reference reference.csv: 1 value(s) in 'target' are not numbers.",
+            "reference reference.csv line 2: 1 value(s) in 'target' are not numbers.",
+        ),
+        (
+            "id,item,target,split\nq1,a,1,public\nq1,b,1,test\n",
+            "reference reference.csv line 3: split must be 'public' or 'private'",
         ),
     ],
 )
-def test_a_broken_ranking_reference_is_the_organisers_error(tmp_path, reference, message):
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_broken_ranking_reference_is_the_organisers_error(tmp_path, reference, message, fmt):
     with pytest.raises(ReferenceError) as raised:
-        run(tmp_path, PREDICTIONS, reference)
-    assert str(raised.value) == message
+        run(tmp_path, PREDICTIONS, reference, fmt)
+    assert str(raised.value) == placed(message, fmt)
 
 
 def test_a_ranking_task_needs_distinct_columns():

@@ -8,6 +8,7 @@ predictions up with the reference and reports every problem), then ``score`` onc
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,12 +18,66 @@ import pyarrow.compute as pc
 
 from aileague.scoring.metrics.base import Metric
 from aileague.scoring.schema import SchemaError, TaskKind, TaskSchema
+from aileague.scoring.validation import MAX_EXAMPLES, Problem
 
 SPLITS = ("public", "private")
 
 
+@dataclass(frozen=True)
+class ReferenceRows:
+    """Where a reference problem is: ``rows`` of the reference table (0-based, the first
+    ``MAX_EXAMPLES`` of ``count``), and what is wrong there (``detail``)."""
+
+    name: str
+    rows: tuple[int, ...]
+    count: int
+    detail: str
+
+    def message(self, places: Sequence[int], unit: str) -> str:
+        """``reference r.csv line 7: …``, ``… lines 3, 5 and 4 more: …`` or ``… row 7: …``."""
+        shown = ", ".join(str(place) for place in places)
+        more = f" and {self.count - len(places)} more" if self.count > len(places) else ""
+        units = unit if self.count == 1 else f"{unit}s"
+        return f"reference {self.name} {units} {shown}{more}: {self.detail}"
+
+
 class ReferenceError(SchemaError):  # noqa: A001 - the organiser's reference, not Python's
-    """The hidden reference itself is broken: an organiser's problem, never a team's."""
+    """The hidden reference itself is broken: an organiser's problem, never a team's.
+
+    Raised with ``at_rows`` when the problem is at some rows: kinds know rows of the table, not
+    the file, so the message counts data rows from 1 until ``located`` (which
+    ``evaluate.load_reference`` calls) names the file's lines, as the reader places them (CSV
+    header on line 1, JSON Lines from line 1, Parquet rows).
+    """
+
+    def __init__(self, message: str, *, at: ReferenceRows | None = None) -> None:
+        super().__init__(message)
+        self.at = at
+
+    @classmethod
+    def at_rows(
+        cls, name: str, rows: Sequence[int] | np.ndarray, detail: str, *, count: int | None = None
+    ) -> ReferenceError:
+        """A problem at ``rows`` (0-based rows of the reference table; ``count`` of them in all,
+        when ``rows`` are the first few only)."""
+        shown = tuple(int(row) for row in np.asarray(rows, dtype=np.int64)[:MAX_EXAMPLES])
+        at = ReferenceRows(name, shown, len(rows) if count is None else count, detail)
+        return cls(at.message([row + 1 for row in shown], "row"), at=at)
+
+    @classmethod
+    def from_problem(cls, name: str, problem: Problem) -> ReferenceError:
+        """A validation problem found in the reference, at its rows when it has some."""
+        if not problem.rows:
+            return cls(f"reference {name}: {problem.message()}")
+        count = int(problem.params.get("count", len(problem.rows)))
+        return cls.at_rows(name, problem.rows, problem.message(), count=count)
+
+    def located(self, lines_of: Callable[[Sequence[int]], list[int]], unit: str) -> ReferenceError:
+        """The same error placed in the file: ``lines_of`` maps table rows to its lines (or
+        rows, for Parquet, with ``unit`` ``"row"``); see ``readers.TextTable``."""
+        if self.at is None:
+            return self
+        return ReferenceError(self.at.message(lines_of(self.at.rows), unit), at=self.at)
 
 
 @dataclass
@@ -98,7 +153,8 @@ class Kind(ABC):
 
     @abstractmethod
     def load_reference(self, table: pa.Table, schema: TaskSchema, name: str) -> Any:
-        """Parse the reference (all columns text); raise ReferenceError naming ``name``."""
+        """Parse the reference (all columns text); raise ReferenceError naming ``name``, with
+        ``ReferenceError.at_rows`` for a problem at some rows (the caller places them)."""
 
     @abstractmethod
     def load_predictions(self, table: pa.Table, schema: TaskSchema, reference: Any) -> Any:
@@ -124,8 +180,8 @@ def split_column(table: pa.Table, schema: TaskSchema, name: str) -> np.ndarray:
     private = pc.equal(column, "private").to_numpy(zero_copy_only=False)
     bad = ~(public | private)
     if bad.any():
-        line = int(np.flatnonzero(bad)[0]) + 2
-        raise ReferenceError(f"reference {name} line {line}: split must be 'public' or 'private'")
+        first = np.flatnonzero(bad)[:1]
+        raise ReferenceError.at_rows(name, first, "split must be 'public' or 'private'")
     return np.where(public, "public", "private")
 
 
@@ -146,8 +202,10 @@ def split_per_group(
     moved = np.flatnonzero(group_split[group] != split)
     if moved.size:
         row = int(moved[0])
-        raise ReferenceError(
-            f"reference {name} line {row + 2}: {noun} {ids[row]} is in both splits; "
-            f"{article} {noun}'s rows must all be in one split"
+        raise ReferenceError.at_rows(
+            name,
+            [row],
+            f"{noun} {ids[row]} is in both splits; "
+            f"{article} {noun}'s rows must all be in one split",
         )
     return group_split

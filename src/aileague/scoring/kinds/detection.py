@@ -125,8 +125,8 @@ class Detection(Kind):
         split = split_column(table, schema, name)
         ids = _text(table, schema.id_column)
         if _is_empty(ids).any():
-            line = int(np.flatnonzero(_is_empty(ids))[0]) + 2
-            raise ReferenceError(f"reference {name} line {line}: empty {schema.id_column}")
+            first = np.flatnonzero(_is_empty(ids))[:1]
+            raise ReferenceError.at_rows(name, first, f"empty {schema.id_column}")
         images, image = _sorted_codes(ids)
         image_split = split_per_group(image, split, ids, name, noun="image", article="an")
         objects = self._object_rows(table, name)
@@ -134,8 +134,8 @@ class Detection(Kind):
         label = encode_labels(_text(table, LABEL), schema.labels).astype(np.float64)
         unknown = objects & np.isnan(label)
         if unknown.any():
-            line = int(np.flatnonzero(unknown)[0]) + 2
-            raise ReferenceError(f"reference {name} line {line}: label outside {schema.labels}")
+            first = np.flatnonzero(unknown)[:1]
+            raise ReferenceError.at_rows(name, first, f"label outside {schema.labels}")
         crowd = self._crowd(table, objects, name)
         reference = DetectionReference(
             images=images,
@@ -153,10 +153,11 @@ class Detection(Kind):
         empty = np.column_stack([_is_empty(_text(table, c)) for c in (LABEL, *BOX)])
         partial = empty.any(axis=1) & ~empty.all(axis=1)
         if partial.any():
-            line = int(np.flatnonzero(partial)[0]) + 2
-            raise ReferenceError(
-                f"reference {name} line {line}: give a label and all of x, y, width, height, "
-                "or none of them for an image without objects"
+            raise ReferenceError.at_rows(
+                name,
+                np.flatnonzero(partial)[:1],
+                "give a label and all of x, y, width, height, or none of them for an image "
+                "without objects",
             )
         return ~empty[:, 0]
 
@@ -167,14 +168,14 @@ class Detection(Kind):
             filled = pc.if_else(mask, "0", _text(table, column))
             values, problems = parse_numbers(filled, column)
             if problems:
-                raise ReferenceError(f"reference {name}: {problems[0].message()}")
+                raise ReferenceError.from_problem(name, problems[0])
             columns.append(values)
         box = np.column_stack(columns) if columns[0].size else np.empty((0, 4))
         # A box without area can never be matched (COCO's IoU is 0), whoever detects it.
         flat = objects & (box[:, 2:] <= 0).any(axis=1)
         if flat.any():
-            line = int(np.flatnonzero(flat)[0]) + 2
-            raise ReferenceError(f"reference {name} line {line}: width and height must be > 0")
+            first = np.flatnonzero(flat)[:1]
+            raise ReferenceError.at_rows(name, first, "width and height must be > 0")
         return box
 
     def _crowd(self, table: pa.Table, objects: np.ndarray, name: str) -> np.ndarray:
@@ -186,8 +187,8 @@ class Detection(Kind):
             pc.is_in(values, value_set=pa.array(["0", ""])).to_numpy(zero_copy_only=False)
         )
         if not valid.all():
-            line = int(np.flatnonzero(~valid)[0]) + 2
-            raise ReferenceError(f"reference {name} line {line}: {CROWD} must be 0 or 1")
+            first = np.flatnonzero(~valid)[:1]
+            raise ReferenceError.at_rows(name, first, f"{CROWD} must be 0 or 1")
         return flag & objects
 
     def _check_scorable(self, reference: DetectionReference, name: str) -> None:
@@ -246,8 +247,8 @@ class Detection(Kind):
             Problem(
                 "negative_box_size",
                 {"count": int(rows.size)},
-                lines=[int(row) + 2 for row in shown],
                 examples=[f"{w[int(row)]}, {h[int(row)]}" for row in shown],
+                rows=[int(row) for row in shown],  # validate_table turns them into lines
             )
         ]
 

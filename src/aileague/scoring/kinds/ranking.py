@@ -152,16 +152,17 @@ class Ranking(Kind):
         for column, values in ((schema.id_column, queries), (schema.item_column, items)):
             empty = _is_empty(values)
             if empty.any():
-                line = int(np.flatnonzero(empty)[0]) + 2
-                raise ReferenceError(f"reference {name} line {line}: empty {column}")
+                first = np.flatnonzero(empty)[:1]
+                raise ReferenceError.at_rows(name, first, f"empty {column}")
         query, query_ids = _encode(queries)
         item, item_ids = _encode(items)
         keys = query * np.int64(len(item_ids)) + item
         duplicate = _first_duplicate(keys)
         if duplicate is not None:
-            raise ReferenceError(
-                f"reference {name} line {duplicate + 2}: query {queries[duplicate]} "
-                f"judges item {items[duplicate]} twice"
+            raise ReferenceError.at_rows(
+                name,
+                [duplicate],
+                f"query {queries[duplicate]} judges item {items[duplicate]} twice",
             )
         relevance = self._relevance(table, schema, name)
         query_split = split_per_group(query, split, queries, name, noun="query", article="a")
@@ -190,10 +191,10 @@ class Ranking(Kind):
             table.column(schema.target_column).combine_chunks(), schema.target_column
         )
         if problems:
-            raise ReferenceError(f"reference {name}: {problems[0].message()}")
+            raise ReferenceError.from_problem(name, problems[0])
         if (relevance < 0).any():
-            line = int(np.flatnonzero(relevance < 0)[0]) + 2
-            raise ReferenceError(f"reference {name} line {line}: relevance must be ≥ 0")
+            first = np.flatnonzero(relevance < 0)[:1]
+            raise ReferenceError.at_rows(name, first, "relevance must be ≥ 0")
         return relevance
 
     def load_predictions(
@@ -255,8 +256,8 @@ class Ranking(Kind):
             Problem(
                 "duplicate_item",
                 {"count": int(repeated.size)},
-                lines=[int(row) + 2 for row in rows],
                 examples=[f"{queries[int(row)]}, {items[int(row)]}" for row in rows],
+                rows=[int(row) for row in rows],  # validate_table turns them into lines
             )
         ]
 

@@ -130,7 +130,7 @@ class OneValuePerId(Kind):
     def parse_target(self, raw: pa.Array, schema: TaskSchema, name: str, split: np.ndarray):
         target, problems = parse_numbers(raw, schema.target_column)
         if problems:
-            raise ReferenceError(f"reference {name}: {problems[0].message()}")
+            raise ReferenceError.from_problem(name, problems[0])
         return target
 
     def load_predictions(self, table: pa.Table, schema: TaskSchema, reference: RowReference):
@@ -280,10 +280,10 @@ class Regression(Tabular):
         target = super().parse_target(raw, schema, name, split)
         limit = values_above(schema)
         if limit is not None and (target <= limit).any():
-            line = int(np.flatnonzero(target <= limit)[0]) + 2
-            raise ReferenceError(
-                f"reference {name} line {line}: {schema.metric} needs targets greater than "
-                f"{limit:g}"
+            raise ReferenceError.at_rows(
+                name,
+                np.flatnonzero(target <= limit)[:1],
+                f"{schema.metric} needs targets greater than {limit:g}",
             )
         return target
 

@@ -16,13 +16,7 @@ from aileague.scoring.metrics.base import METRICS
 from aileague.scoring.metrics.text import takes_language
 from aileague.scoring.schema import SchemaError, TaskKind, TaskSchema
 from aileague.scoring.text import LANGUAGES, ZAWGYI, canonical_language, nfc, zawgyi_rows
-from aileague.scoring.validation import MAX_EXAMPLES, examples_of
-
-
-def _lines(mask: np.ndarray) -> str:
-    rows = np.flatnonzero(mask)
-    shown = ", ".join(str(int(row) + 2) for row in rows[:MAX_EXAMPLES])
-    return shown + (f" and {rows.size - MAX_EXAMPLES} more" if rows.size > MAX_EXAMPLES else "")
+from aileague.scoring.validation import examples_of
 
 
 class Text(OneValuePerId):
@@ -44,13 +38,14 @@ class Text(OneValuePerId):
         values = raw.to_pylist()
         zawgyi = zawgyi_rows(values)
         if zawgyi.any():
-            raise ReferenceError(
-                f"reference {name} line(s) {_lines(zawgyi)}: Burmese in the Zawgyi encoding; "
-                "convert the reference to Unicode"
+            raise ReferenceError.at_rows(
+                name,
+                np.flatnonzero(zawgyi),
+                "Burmese in the Zawgyi encoding; convert the reference to Unicode",
             )
         empty = np.array([not value.strip() for value in values], dtype=bool)
         if empty.any():
-            raise ReferenceError(f"reference {name} line(s) {_lines(empty)}: empty target text")
+            raise ReferenceError.at_rows(name, np.flatnonzero(empty), "empty target text")
         return nfc(values)
 
     def parse_values(self, raw, schema):

@@ -2,7 +2,7 @@
 
 Naming follows scikit-learn: ``*_score`` is higher-is-better, ``*_error`` / ``*_loss`` is
 lower-is-better. Metrics with a cut-off are registered once (``ndcg``) and asked for with it
-(``ndcg@10``).
+(``ndcg@10``); a metric whose cut-off is optional (``mrr``) is asked for with or without it.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ class Metric:
     reference: str  # the library this metric is tested against
     #: Name of a required cut-off parameter (``k`` for ``ndcg@k``), or None.
     cutoff: str | None = None
+    #: The cut-off may be left out (``mrr`` and ``mrr@10``); without it the metric has no limit.
+    cutoff_optional: bool = False
     #: Returns the score's signature (tokenizer, versions); default: name and scorer version.
     signature: Callable[..., str] | None = None
     #: Facts of the task schema that the kind passes as keyword arguments (``n_labels``).
@@ -54,18 +56,34 @@ def register(metric: Metric) -> Metric:
 
 
 def known_metric_names() -> list[str]:
-    return sorted(f"{m.name}@{m.cutoff}" if m.cutoff else m.name for m in METRICS.values())
+    """Every name a task may ask for: ``roc_auc``, ``ndcg@k``, and ``mrr`` with ``mrr@k``."""
+    names = []
+    for m in METRICS.values():
+        if not m.cutoff or m.cutoff_optional:
+            names.append(m.name)
+        if m.cutoff:
+            names.append(f"{m.name}@{m.cutoff}")
+    return sorted(names)
 
 
 def get_metric(name: str) -> Metric:
-    """The metric called ``name``; ``base@k`` binds a cut-off (``ndcg@10``)."""
-    base, _, raw_cutoff = name.partition("@")
+    """The metric called ``name``; ``base@k`` binds a cut-off (``ndcg@10``).
+
+    Refused: an unknown name, a cut-off given to a metric without one, and a required cut-off
+    left out. A metric with an optional cut-off asked for without it comes back unchanged.
+    """
+    base, at, raw_cutoff = name.partition("@")
     metric = METRICS.get(base)
-    if metric is None or bool(raw_cutoff) != bool(metric.cutoff):
+    given = bool(at)
+    if (
+        metric is None
+        or (given and not metric.cutoff)
+        or (not given and metric.cutoff and not metric.cutoff_optional)
+    ):
         raise KeyError(f"unknown metric {name!r}; known: {', '.join(known_metric_names())}")
-    if not metric.cutoff:
+    if not given:
         return metric
-    if not raw_cutoff.isdigit() or int(raw_cutoff) < 1:
+    if not (raw_cutoff.isascii() and raw_cutoff.isdigit()) or int(raw_cutoff) < 1:
         raise KeyError(f"metric {name!r}: the cut-off after '@' must be a whole number ≥ 1")
     bound = functools.partial(metric.func, **{metric.cutoff: int(raw_cutoff)})
     return dataclasses.replace(metric, name=name, func=bound)

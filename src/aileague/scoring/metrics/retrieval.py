@@ -1,4 +1,4 @@
-"""Ranking metrics over many queries at once: NDCG@k, MAP@k, MRR and recall@k.
+"""Ranking metrics over many queries at once: NDCG@k, MAP@k, MRR (with or without k) and recall@k.
 
 Every function takes the reference first and the ranking second, as flat aligned arrays::
 
@@ -371,10 +371,14 @@ def mean_average_precision_score(true_query, true_item, relevance, query, item, 
 def mean_reciprocal_rank_score(true_query, true_item, relevance, query, item, score, k=None):
     """Mean over the reference's queries of 1 / rank of the first relevant item (0 if none).
 
-    >>> mean_reciprocal_rank_score(
-    ...     np.array(["q", "p"]), np.array(["a", "b"]), np.array([1.0, 2.0]),
-    ...     np.array(["q", "q", "p"]), np.array(["x", "a", "b"]), np.array([0.9, 0.8, 0.1]))
+    With a cut-off k, a first relevant item ranked below k counts as none (MRR@k).
+
+    >>> args = (np.array(["q", "p"]), np.array(["a", "b"]), np.array([1.0, 2.0]),
+    ...         np.array(["q", "q", "p"]), np.array(["x", "a", "b"]), np.array([0.9, 0.8, 0.1]))
+    >>> mean_reciprocal_rank_score(*args)
     0.75
+    >>> mean_reciprocal_rank_score(*args, k=1)
+    0.5
     """
     ranked = rank_items(true_query, true_item, relevance, query, item, score, k)
     relevant = ranked.gain > 0
@@ -421,7 +425,19 @@ register(
         cutoff="k",
     )
 )
-register(Metric("mrr", mean_reciprocal_rank_score, True, 0.0, 1.0, RANKING, f"{PLAIN}.plain_mrr"))
+register(
+    Metric(
+        "mrr",
+        mean_reciprocal_rank_score,
+        True,
+        0.0,
+        1.0,
+        RANKING,
+        f"{PLAIN}.plain_mrr",
+        cutoff="k",
+        cutoff_optional=True,  # plain ``mrr`` (no cut-off) predates ``mrr@k``
+    )
+)
 register(
     Metric(
         "recall",

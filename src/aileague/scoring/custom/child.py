@@ -1,6 +1,6 @@
 """The child side of a custom metric: limit this process, load the inputs, call ``score``.
 
-Started by ``aileague.scoring.custom`` as ``python -I -u -X utf8 custom_runner.py WORKDIR`` in a
+Started by ``aileague.scoring.custom.process`` as ``python -I -u -X utf8 child.py WORKDIR`` in a
 fresh interpreter whose working directory is WORKDIR. It imports nothing from aileague, so the
 organiser's code never shares an interpreter (or a settings module) with the scorer, and the
 memory limit is spent on numpy and the metric alone.
