@@ -111,7 +111,9 @@ def test_cli_resumes_an_interrupted_chunked_upload(live_server, tmp_path, settin
     assert f"resuming: {received} of {count} chunks" in resumed.stderr
     submission = Submission.objects.get()
     assert "queued" in resumed.stdout
-    assert (submission.state, submission.description) == ("queued", "big one")
+    # Accepted (a worker running for other tests may already have scored it).
+    assert submission.state in ("queued", "scoring", "scored")
+    assert submission.description == "big one"
     assert Path(submission.file.path).read_bytes() == data
     assert UploadSession.objects.get().state == "complete"
 

@@ -96,7 +96,9 @@ def test_a_50_mb_file_goes_through_in_chunks_in_bounded_memory(live_server, tmp_
     assert peak < chunk_size
     assert response.status_code == 201, response.text
     submission = Submission.objects.get()
-    assert (submission.state, submission.size, submission.sha256) == ("queued", SIZE, whole)
+    # Accepted; a worker running for other tests may already have found the noise invalid.
+    assert submission.state in ("queued", "scoring", "invalid")
+    assert (submission.size, submission.sha256) == (SIZE, whole)
     stored = Path(submission.file.path)
     with open(stored, "rb") as handle:
         assert hashlib.file_digest(handle, "sha256").hexdigest() == whole
