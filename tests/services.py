@@ -184,3 +184,29 @@ def celery_broker(url: str) -> Iterator[None]:
     finally:
         drop_pools()
         app.conf.broker_url = before
+
+
+@contextmanager
+def session_workers_paused() -> Iterator[None]:
+    """Stop (SIGSTOP) the Celery workers this test session started, then let them go on.
+
+    A woken worker claims whatever is queued, so a worker left over from other tests would
+    score (or fail) a test's submissions meanwhile: a race test needs the queue to itself.
+    """
+    workers = []
+    for pid in process_children(os.getpid()):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"celery" in command:
+            workers.append(os.getpgid(pid))
+    for group in workers:
+        with suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for group in workers:
+            with suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGCONT)

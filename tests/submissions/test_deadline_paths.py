@@ -27,7 +27,7 @@ from aileague.accounts.services import create_api_token
 from aileague.competitions.models import Stage
 from aileague.submissions.models import Submission, SubmissionState
 from tests.factories import GOOD_PREDICTIONS, captain_of, make_entry
-from tests.services import celery_broker
+from tests.services import celery_broker, session_workers_paused
 
 ONE_SECOND = timedelta(seconds=1)
 CLOSED_MESSAGE = "This stage closed; no more submissions are accepted."
@@ -37,8 +37,9 @@ CASES = {"one second before the close": ONE_SECOND, "one second after": -ONE_SEC
 
 @pytest.fixture(autouse=True)
 def no_worker():
-    """Accepted files are only queued: no worker reads this in-process broker."""
-    with celery_broker("memory://localhost/"):
+    """Accepted files are only queued: no worker reads this in-process broker, and the
+    workers other tests started are paused (a woken worker claims whatever is queued)."""
+    with celery_broker("memory://localhost/"), session_workers_paused():
         yield
 
 

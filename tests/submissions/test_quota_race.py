@@ -31,7 +31,7 @@ from tests.factories import (
     make_stage,
     submit,
 )
-from tests.services import celery_broker
+from tests.services import celery_broker, session_workers_paused
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,9 +46,10 @@ HIGH = 1000
 
 @pytest.fixture(autouse=True)
 def no_worker():
-    """Accepted submissions go to an in-process broker that no worker reads, so none of them
-    leaves the queue during a race (that would free a ``max_running`` slot)."""
-    with celery_broker("memory://localhost/"):
+    """Accepted submissions go to an in-process broker that no worker reads, and the workers
+    other tests started are paused: none of the race's submissions leaves the queue meanwhile
+    (that would free a ``max_running`` slot, or a quota if it failed)."""
+    with celery_broker("memory://localhost/"), session_workers_paused():
         yield
 
 

@@ -86,8 +86,9 @@ def submit_predictions(
     """
     now = now or timezone.now()
     check_can_submit(entry=entry, stage=stage, actor=actor, now=now)
-    if quota_status(entry=entry, stage=stage, now=now).blocked_reason:
-        raise_quota(entry, stage, now)
+    status = quota_status(entry=entry, stage=stage, now=now)
+    if status.blocked_reason:
+        raise_quota(entry, stage, now, status=status)
     submission_uuid = uuid.uuid4()
     name = (
         f"submissions/{stage.pk}/{entry.team_id}/{submission_uuid}{Path(filename).suffix.lower()}"
@@ -116,8 +117,9 @@ def submit_predictions(
             if not problems:
                 # The authoritative checks: under the lock, at the moment of acceptance.
                 check_can_submit(entry=entry, stage=stage, actor=actor, now=now)
-                if quota_status(entry=entry, stage=stage, now=now).blocked_reason:
-                    raise_quota(entry, stage, now)
+                status = quota_status(entry=entry, stage=stage, now=now)
+                if status.blocked_reason:
+                    raise_quota(entry, stage, now, status=status)
             submission = Submission.objects.create(
                 uuid=submission_uuid,
                 entry=entry,
@@ -152,9 +154,10 @@ def submit_predictions(
     return submission
 
 
-def raise_quota(entry: Entry, stage: Stage, now: datetime) -> None:
-    """Raise QuotaExceeded naming the limit the team reached and when it resets."""
-    status = quota_status(entry=entry, stage=stage, now=now)
+def raise_quota(entry: Entry, stage: Stage, now: datetime, *, status=None) -> None:
+    """Raise QuotaExceeded naming the limit the team reached (in ``status``, the counts that
+    refused the file) and when it resets."""
+    status = status or quota_status(entry=entry, stage=stage, now=now)
     messages = {
         "daily": _(
             "Your team has used all %(n)d submissions for today; the count resets at %(at)s."

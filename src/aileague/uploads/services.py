@@ -83,8 +83,9 @@ def start_upload(
             code="file_too_large",
         )
     check_can_submit(entry=entry, stage=stage, actor=actor, now=now)
-    if quota_status(entry=entry, stage=stage, now=now).blocked_reason:
-        raise_quota(entry, stage, now)
+    status = quota_status(entry=entry, stage=stage, now=now)
+    if status.blocked_reason:
+        raise_quota(entry, stage, now, status=status)
     mine = UploadSession.objects.filter(user=actor, state=UploadState.OPEN, expires_at__gt=now)
     existing = mine.filter(entry=entry, stage=stage, sha256=sha256, size=size).first()
     if existing is not None:
