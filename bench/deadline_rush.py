@@ -3,7 +3,7 @@
 On the season-sized league (10,447 teams, 20 tracks, 500,000 past submissions; seeded once,
 see bench/_league.py), a binary scenario with a 100,000-row hidden reference gets uploads from
 ``--rush-teams`` teams (their own API tokens) at ``--rate`` per second for ``--duration``
-seconds, through ``POST /api/v1/scenarios/<slug>/submissions`` on gunicorn, scored by
+seconds, through ``POST /api/v1/scenarios/<slug>/submissions`` on granian, scored by
 ``celery -A aileague.celery worker`` (concurrency 2, with beat for the reaper) on this machine.
 A monitor polls the database for each submission's state and the leaderboard API for the
 team's row. Never asserts.
@@ -81,8 +81,8 @@ def options() -> argparse.Namespace:
     parser.add_argument("--rush-teams", type=int, default=1000, help="teams that upload")
     parser.add_argument("--rows", type=int, default=100_000, help="rows of the reference")
     parser.add_argument("--files", type=int, default=16, help="distinct prediction files")
-    parser.add_argument("--web-workers", type=int, default=3, help="gunicorn processes")
-    parser.add_argument("--web-threads", type=int, default=1, help="threads per gunicorn process")
+    parser.add_argument("--web-workers", type=int, default=3, help="web processes")
+    parser.add_argument("--web-threads", type=int, default=4, help="threads per web process")
     parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes")
     parser.add_argument("--clients", type=int, default=32, help="uploading client threads")
     parser.add_argument("--poll", type=float, default=0.5, help="leaderboard poll interval, s")

@@ -1,7 +1,7 @@
 """Leaderboard reads: the web page and the API under 50 concurrent clients, on loopback.
 
 On the season-sized league (10,447 teams, 20 tracks, 500,000 past submissions; seeded once,
-see bench/_league.py), gunicorn serves ``aileague.wsgi`` and ``wrk`` reads the public board of
+see bench/_league.py), granian serves ``aileague.wsgi`` and ``wrk`` reads the public board of
 the busiest stage: the web page (``/submissions/<slug>/<stage>/leaderboard/``) and the API
 (``/api/v1/scenarios/<slug>/leaderboard``), the first page and the last (deepest) page, in two
 modes:
@@ -50,8 +50,8 @@ def options() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--teams", type=int, default=10_447)
     parser.add_argument("--past-submissions", type=int, default=500_000)
-    parser.add_argument("--web-workers", type=int, default=4, help="gunicorn processes")
-    parser.add_argument("--web-threads", type=int, default=1, help="threads per gunicorn process")
+    parser.add_argument("--web-workers", type=int, default=4, help="web processes")
+    parser.add_argument("--web-threads", type=int, default=2, help="threads per web process")
     parser.add_argument("--port", type=int, default=8793)
     args = parser.parse_args()
     args.duration = args.duration or (10 if args.quick else 30)
@@ -152,7 +152,7 @@ def main() -> None:
     print(
         f"\nstage {slug}/{stage.slug}: {teams} teams on the public board, {PER_PAGE} per page, "
         f"deep page {deep}; {args.connections} clients, {args.duration} s per case, "
-        f"gunicorn {args.web_workers}×{args.web_threads}"
+        f"granian {args.web_workers}×{args.web_threads}"
     )
     print(f"{'mode':12}{'case':12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for (mode, name), r in results.items():
