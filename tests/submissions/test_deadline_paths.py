@@ -37,9 +37,17 @@ CASES = {"one second before the close": ONE_SECOND, "one second after": -ONE_SEC
 
 @pytest.fixture(autouse=True)
 def no_worker():
-    """Accepted files are only queued: no worker reads this in-process broker, and the
-    workers other tests started are paused (a woken worker claims whatever is queued)."""
-    with celery_broker("memory://localhost/"), session_workers_paused():
+    """Accepted files are only queued: no worker reads this in-process broker."""
+    with celery_broker("memory://localhost/"):
+        yield
+
+
+@pytest.fixture
+def paused_workers(transactional_db):
+    """The workers other tests started are paused while a committed submission waits (a
+    woken worker claims whatever is queued); set up after the database, so they go on
+    before its flush."""
+    with session_workers_paused():
         yield
 
 
@@ -99,7 +107,7 @@ def test_json_api_checks_the_deadline(client, delta):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("delta", CASES.values(), ids=CASES.keys())
-def test_cli_checks_the_deadline(live_server, tmp_path, delta):
+def test_cli_checks_the_deadline(live_server, tmp_path, delta, paused_workers):
     entry, stage = make_entry()
     _, token = create_api_token(user=captain_of(entry.team), name="deadline")
     predictions = tmp_path / "predictions.csv"

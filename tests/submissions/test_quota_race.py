@@ -45,7 +45,7 @@ HIGH = 1000
 
 
 @pytest.fixture(autouse=True)
-def no_worker():
+def no_worker(transactional_db):  # set up after the database, so torn down before its flush
     """Accepted submissions go to an in-process broker that no worker reads, and the workers
     other tests started are paused: none of the race's submissions leaves the queue meanwhile
     (that would free a ``max_running`` slot, or a quota if it failed)."""
