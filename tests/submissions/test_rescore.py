@@ -206,3 +206,16 @@ def test_a_submission_the_run_cannot_read_ends_the_run_on_the_last_attempt():
     run.refresh_from_db()
     assert (run.state, run.unscorable) == (RescoreState.FAILED, 1)
     assert run.unscorable_examples[0]["code"] == "scoring_error"
+
+
+@pytest.mark.django_db
+def test_a_worker_that_claimed_before_the_switch_writes_the_new_version():
+    stage, _ = scored_stage()
+    entry, _ = make_entry(stage=stage)
+    late = submit(entry, stage, GOOD_PREDICTIONS)
+    claimed = worker.claim_submission(late.pk)  # its copy of the stage says version "1"
+    run_inline(rescore.start_rescore(stage=stage, actor=None, enqueue=False))
+    assert claimed.stage.scorer_version == "1"
+    worker.run_claimed(claimed)
+    assert scores(late, "2") == {"public": 1.0, "private": 1.0}
+    assert scores(late, "1") == {}

@@ -10,18 +10,16 @@ in one transaction, and writes an audit entry. Until then, everyone sees the old
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aileague.common import storage
 from aileague.common.audit import record_audit
 from aileague.common.errors import Conflict
 from aileague.competitions.models import Stage
-from aileague.scoring import InvalidSubmission, TaskSchema, evaluate_file
+from aileague.scoring import InvalidSubmission
 from aileague.scoring.custom import CustomMetricError
 from aileague.scoring.evaluate import ReferenceError
 from aileague.submissions.models import (
@@ -31,17 +29,20 @@ from aileague.submissions.models import (
     Submission,
     SubmissionState,
 )
+from aileague.submissions.worker import evaluate_submission
 
 log = logging.getLogger(__name__)
 MAX_EXAMPLES = 20
 
 
 def scorer_versions_to_write(stage: Stage) -> list[str]:
-    """The stage's version, and the one a running re-score is building."""
+    """The stage's version, and the one a running re-score is building, read now: a worker's
+    copy of the stage may predate a switch."""
+    current = Stage.objects.values_list("scorer_version", flat=True).get(pk=stage.pk)
     running = RescoreRun.objects.filter(stage=stage, state=RescoreState.RUNNING).values_list(
         "to_version", flat=True
     )
-    return [stage.scorer_version, *running]
+    return [current, *running]
 
 
 def next_version(stage: Stage) -> str:
@@ -132,20 +133,10 @@ def rescore_submission(*, run_id: int, submission_id: int, last_attempt: bool = 
         return
     if Score.objects.filter(submission_id=submission_id, scorer_version=run.to_version).exists():
         return  # a repeated message: this submission was counted when its scores were written
-    submission = Submission.objects.get(pk=submission_id)
-    scenario = run.stage.scenario
+    submission = Submission.objects.select_related("stage__scenario").get(pk=submission_id)
     problem = None
     try:
-        evaluation = evaluate_file(
-            Path(storage.local_path(submission.file.name)),
-            Path(scenario.reference_file.path),
-            TaskSchema.from_dict(scenario.task),
-            custom_metric_path=(
-                Path(storage.local_path(scenario.custom_metric_file.name))
-                if scenario.custom_metric_file
-                else None
-            ),
-        )
+        evaluation = evaluate_submission(submission)
     except InvalidSubmission as exc:
         problem = {"submission": submission_id, "code": exc.problems[0].code}
     except (CustomMetricError, ReferenceError) as exc:

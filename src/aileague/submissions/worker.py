@@ -151,17 +151,23 @@ class _Heartbeat:
                 connection.close()
 
 
+def evaluate_submission(submission: Submission):
+    """Score a submission's file on its scenario's current reference and metric (a worker's
+    scoring and a re-scoring run alike); raises what ``evaluate_file`` raises."""
+    scenario = submission.stage.scenario
+    return evaluate_file(
+        Path(storage.local_path(submission.file.name)),
+        reference_path(scenario),
+        TaskSchema.from_dict(scenario.task),
+        custom_metric_path=_custom_metric_path(scenario),
+    )
+
+
 def run_claimed(submission: Submission) -> Submission | None:
     """Score a submission this worker has claimed, and finish it (or give it back)."""
-    scenario = submission.stage.scenario
     try:
         with _Heartbeat(submission):
-            evaluation = evaluate_file(
-                Path(storage.local_path(submission.file.name)),
-                reference_path(scenario),
-                TaskSchema.from_dict(scenario.task),
-                custom_metric_path=_custom_metric_path(scenario),
-            )
+            evaluation = evaluate_submission(submission)
     except InvalidSubmission as exc:
         return finish(
             submission, SubmissionState.INVALID, [problem_record(p) for p in exc.problems]
