@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kombu import Connection
 
-from aileague.common.broker import use_atomic_filesystem_transport
+from aileague.common.broker import STAMP_DIGITS, use_atomic_filesystem_transport
 
 PAYLOAD = "x" * 200_000  # big enough that a write takes several system calls
 
@@ -54,7 +54,8 @@ def test_a_reader_never_sees_a_message_half_written(tmp_path):
 
 def test_a_half_written_message_is_dropped_instead_of_stopping_the_reader(tmp_path, caplog):
     use_atomic_filesystem_transport()
-    (tmp_path / "1_abc.q.msg").write_text('{"body": "half')  # a writer killed half-way
+    # A writer killed half-way, older than anything sent now, so the reader meets it first.
+    (tmp_path / f"{'0' * STAMP_DIGITS}_abc.q.msg").write_text('{"body": "half')
     (tmp_path / ".2_def.q.msg.part").write_text('{"body": "half')  # one still being written
     with Connection("filesystem://", transport_options=_options(tmp_path)) as connection:
         queue = connection.SimpleQueue("q")
@@ -66,3 +67,16 @@ def test_a_half_written_message_is_dropped_instead_of_stopping_the_reader(tmp_pa
         queue.close()
     assert "dropped an unreadable message" in caplog.text
     assert [path.name for path in tmp_path.iterdir()] == [".2_def.q.msg.part"]
+
+
+def test_messages_are_named_so_that_name_order_is_sending_order(tmp_path):
+    """kombu reads in name order; stamps of different widths would sort 10000 before 9999."""
+    use_atomic_filesystem_transport()
+    with Connection("filesystem://", transport_options=_options(tmp_path)) as connection:
+        queue = connection.SimpleQueue("q")
+        for i in range(5):
+            queue.put({"i": i})
+        stamps = [path.name.partition("_")[0] for path in tmp_path.iterdir()]
+        assert {len(stamp) for stamp in stamps} == {STAMP_DIGITS}
+        assert [queue.get(timeout=5).payload["i"] for _ in range(5)] == [0, 1, 2, 3, 4]
+        queue.close()

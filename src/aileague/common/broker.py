@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import uuid
 from queue import Empty
-from time import monotonic
+from time import monotonic_ns
 
 from kombu.exceptions import ChannelError
 from kombu.transport import TRANSPORT_ALIASES, filesystem
@@ -23,12 +24,27 @@ from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
 ALIAS = "filesystem"
+STAMP_DIGITS = 20  # nanoseconds of monotonic time: 3,000 years before the width grows
+_last_stamp = 0
+_stamp_lock = threading.Lock()
+
+
+def _next_stamp() -> int:
+    """A fixed-width, strictly increasing stamp: kombu reads the folder in name order.
+
+    An unpadded stamp would sort 10000 before 9999 (and so depend on the machine's uptime); two
+    messages sent within one clock tick must still keep the order they were sent in.
+    """
+    global _last_stamp
+    with _stamp_lock:
+        _last_stamp = max(monotonic_ns(), _last_stamp + 1)
+        return _last_stamp
 log = logging.getLogger(__name__)
 
 
 class Channel(filesystem.Channel):
     def _put(self, queue, payload, **kwargs):
-        name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
+        name = f"{_next_stamp():0{STAMP_DIGITS}d}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
         # Readers take only "<stamp>_<uuid>.<queue>.msg"; a leading dot hides this one.
         partial = os.path.join(self.data_folder_out, f".{name}.part")
