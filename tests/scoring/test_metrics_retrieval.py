@@ -368,3 +368,30 @@ def test_mrr_at_k_from_the_registry_equals_the_plain_definition(case):
     *args, k = case
     assert close(get_metric(f"mrr@{k}")(*args), plain_mrr(*args, k=k))
     assert close(get_metric("mrr")(*args), plain_mrr(*args))
+
+
+def coded(relevance: np.ndarray, scores: np.ndarray):
+    """``flat`` with integer codes, as the ranking kind hands them over (the same-layout path)."""
+    n_queries, n_items = relevance.shape
+    query = np.repeat(np.arange(n_queries), n_items)
+    item = np.tile(np.arange(n_items), n_queries)
+    return query, item, relevance.ravel(), query, item, scores.ravel()
+
+
+@FEW
+@given(dense_cases())
+def test_ndcg_on_integer_codes_in_the_references_layout_equals_sklearn(case):
+    relevance, scores, k = case
+    expected = sk.ndcg_score(relevance, scores, k=k)
+    assert close(ndcg_score(*coded(relevance, scores), k=k), expected)
+
+
+@FEW
+@given(dense_cases(), st.integers(0, 3))
+def test_ndcg_same_layout_path_equals_the_general_way_with_ties(case, tie_to):
+    relevance, scores, k = case
+    scores = np.round(scores / 300) if tie_to else scores  # tie many scores
+    fast = ndcg_score(*coded(relevance, scores), k=k)
+    general = ndcg_score(*flat(relevance, scores), k=k)
+    assert close(fast, general)
+    assert close(fast, plain_ndcg_at_k(*coded(relevance, scores), k=k))

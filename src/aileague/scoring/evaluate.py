@@ -120,6 +120,7 @@ def _load_predictions(path: Path, kind, schema: TaskSchema, reference) -> tuple[
             text,
             kind.prediction_columns(schema),
             lambda table: kind.load_predictions(table, schema, reference),
+            join_blocks=not kind.reads_blocks,
         )
 
     text = read_table(path, numeric=kind.numeric_columns(schema))

@@ -135,6 +135,9 @@ class Kind(ABC):
     #: Whether the splits may be scored in parallel threads (numpy-only scoring, no shared
     #: lazily-loaded state such as word segmenters).
     parallel_splits: bool = False
+    #: Whether ``load_predictions`` takes columns in the reader's blocks (chunked arrays), so
+    #: the pipeline need not join them into single arrays first.
+    reads_blocks: bool = False
 
     def check_schema(self, schema: TaskSchema) -> None:  # noqa: B027 - optional hook
         """Raise SchemaError when the task definition does not suit this kind."""

@@ -133,9 +133,13 @@ class OneValuePerId(Kind):
             raise ReferenceError.from_problem(name, problems[0])
         return target
 
+    # Ids are matched block by block and the values parsed from the blocks: joining the blocks
+    # first would copy the file's columns once more.
+    reads_blocks = True
+
     def load_predictions(self, table: pa.Table, schema: TaskSchema, reference: RowReference):
-        ids = table.column(schema.id_column).combine_chunks()
-        raw = table.column(schema.prediction_column).combine_chunks()
+        ids = table.column(schema.id_column)
+        raw = table.column(schema.prediction_column)
         order, problems = align_ids(ids, reference.ids)
         values, value_problems = self.parse_values(raw, schema)
         problems.extend(value_problems)

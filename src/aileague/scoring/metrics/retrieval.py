@@ -311,10 +311,83 @@ def ndcg_score(true_query, true_item, relevance, query, item, score, k=None) -> 
     ...            np.array(["q", "q"]), np.array(["a", "b"]), np.array([0.1, 0.9]), k=2)
     0.8597186998521972
     """
+    same_layout = _same_layout(true_query, true_item, relevance, query, item, score, k)
+    if same_layout is not None:
+        value = _ndcg_same_layout(*same_layout, k)
+        if value is not None:
+            return value
     ranked = rank_items(true_query, true_item, relevance, query, item, score, k)
     n = ranked.n_queries
     dcg = np.bincount(ranked.query, ranked.gain * _discount(ranked.rank), minlength=n)
     return _mean_per_query(dcg, _ideal_dcg(ranked.true_query, ranked.relevance, n, k))
+
+
+def _equal_groups(codes: np.ndarray) -> tuple[int, int] | None:
+    """(groups, size) when ``codes`` are 0, …, 0, 1, …, 1, … each repeated ``size`` times."""
+    if not codes.size or codes[0] != 0:
+        return None
+    groups = int(codes[-1]) + 1
+    if groups < 1 or codes.size % groups:
+        return None
+    matrix = codes.reshape(groups, codes.size // groups)
+    if not (matrix == np.arange(groups)[:, None]).all():
+        return None
+    return groups, codes.size // groups
+
+
+def _same_layout(true_query, true_item, relevance, query, item, score, k):
+    """(relevance, score) as (query × position) matrices when both sides list the same
+    (query, item) pairs in the same order, each query's items ascending, every query with as
+    many items; None otherwise (or without a cut-off).
+
+    So lists a re-ranking submission that keeps the order of the reference's candidates (as
+    the ranking kind codes them): row j of a query is the same item on both sides, and item
+    order is column order, so the matrices need no lookup.
+    """
+    if k is None:
+        return None
+    codes = [_integers(values) for values in (true_query, true_item, query, item)]
+    if any(c is None for c in codes):
+        return None
+    true_q, true_i, q, i = codes
+    if true_q.size != q.size or not np.array_equal(true_q, q) or not np.array_equal(true_i, i):
+        return None
+    shape = _equal_groups(q)
+    if shape is None:
+        return None
+    items = i.reshape(shape)
+    if shape[1] > 1 and not (items[:, 1:] > items[:, :-1]).all():
+        return None  # not ascending, or an item twice: the general way looks each pair up
+    relevance = np.asarray(relevance, dtype=np.float64).reshape(shape)
+    score = np.asarray(score, dtype=np.float64).reshape(shape)
+    return relevance, score
+
+
+def _ndcg_same_layout(relevance: np.ndarray, score: np.ndarray, k: int) -> float | None:
+    """``ndcg_score`` for ``_same_layout`` matrices: per row, the best k columns by score
+    (ties by item, which is column order) found by partition rather than a sort; None when
+    scores tie at the k-th place of some row."""
+    queries, width = score.shape
+    if k < width:
+        kth = np.partition(score, width - k, axis=1)[:, width - k]
+        chosen = score >= kth[:, None]
+        if not (chosen.sum(axis=1) == k).all():
+            return None  # ties at the k-th score: the general way breaks them
+        columns = (np.flatnonzero(chosen) % width).reshape(queries, k)  # ascending per row
+    else:
+        columns = np.broadcast_to(np.arange(width), (queries, width))
+    top = np.take_along_axis(score, columns, axis=1)
+    order = np.argsort(-top, axis=1, kind="stable")  # stable: ties by column, i.e. by item
+    gains = np.take_along_axis(relevance, np.take_along_axis(columns, order, axis=1), axis=1)
+    depth = gains.shape[1]
+    dcg = np.zeros(queries)
+    for rank in range(depth):  # rank by rank, as the general way sums a query's rows
+        dcg += gains[:, rank] * _discount(np.float64(rank))
+    if k < width:
+        relevance = np.partition(relevance, width - k, axis=1)[:, width - k :]
+    best = np.sort(relevance, axis=1)[:, ::-1]
+    ideal = best @ _discount(np.arange(best.shape[1]))
+    return _mean_per_query(dcg, ideal)
 
 
 def _ideal_dcg(true_q: np.ndarray, relevance: np.ndarray, n: int, k: int | None) -> np.ndarray:

@@ -26,6 +26,7 @@ from aileague.scoring.text import (
     nfc,
     segmenter,
 )
+from aileague.scoring.text.ngrams import bleu_statistics, chrf_statistics, tokenizer_13a
 
 TEXT = frozenset({TaskKind.TEXT})
 #: The schema fact a language-aware metric is given: the task kind passes ``language=``.
@@ -99,7 +100,17 @@ def bleu_score(
     if tokenize is None:
         references, hypotheses = _joined(references, words), _joined(hypotheses, words)
         tokenize = "none"
-    score = BLEU(tokenize=tokenize).corpus_score(hypotheses, [references]).score
+    metric = BLEU(tokenize=tokenize)
+    if not hypotheses:
+        score = metric.corpus_score(hypotheses, [references]).score
+    else:
+        # sacrebleu's preprocessing (``BLEU._preprocess_segment``: rstrip, then its tokenizer),
+        # its statistics counted at once (``text.ngrams``), and its score from them.
+        tokenizer = tokenizer_13a() if tokenize == "13a" else metric.tokenizer
+        hyp_tokens = [tokenizer(line.rstrip()) for line in hypotheses]
+        ref_tokens = [tokenizer(line.rstrip()) for line in references]
+        statistics = bleu_statistics(hyp_tokens, ref_tokens, metric.max_ngram_order)
+        score = metric._compute_score_from_stats(statistics).score
     # sacrebleu's geometric mean gives exp(log(100)) = 100.00000000000004 for a perfect match;
     # the optimum is 100, and a score must not leave its declared range.
     return min(float(score), 100.0)
@@ -109,7 +120,13 @@ def _chrf(references: list[str], hypotheses: list[str], word_order: int) -> floa
     from sacrebleu.metrics import CHRF
 
     metric = CHRF(word_order=word_order)
-    return float(metric.corpus_score(hypotheses, [references]).score)
+    if not hypotheses:
+        return float(metric.corpus_score(hypotheses, [references]).score)
+    # sacrebleu's statistics (default settings: no lowercasing, whitespace not counted), counted
+    # at once (``text.ngrams``), and its score from them.
+    words = metric._remove_punctuation
+    statistics = chrf_statistics(hypotheses, references, metric.char_order, word_order, words)
+    return float(metric._compute_score_from_stats(statistics).score)
 
 
 def chrf_score(references: Sequence[str], hypotheses: Sequence[str], word_order: int = 0) -> float:

@@ -115,10 +115,11 @@ def _vietnamese() -> Tokenize:
 
 @functools.cache
 def _sacrebleu(name: str) -> Tokenize:
-    from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
     from sacrebleu.tokenizers.tokenizer_zh import TokenizerZh
 
-    tokenizer = {"13a": Tokenizer13a, "zh": TokenizerZh}[name]()
+    from aileague.scoring.text.ngrams import tokenizer_13a
+
+    tokenizer = {"13a": tokenizer_13a, "zh": TokenizerZh}[name]()
     return lambda text: tokenizer(text).split()
 
 

@@ -108,11 +108,19 @@ def _other_columns(
     return problems
 
 
-def validate_table(text: TextTable, expected: list[str], load: Callable[[pa.Table], T]) -> T:
+def validate_table(
+    text: TextTable,
+    expected: list[str],
+    load: Callable[[pa.Table], T],
+    *,
+    join_blocks: bool = True,
+) -> T:
     """Check a file read by ``read_table`` against a task, and load it with ``load``.
 
     ``load`` gets a table of exactly the ``expected`` columns (text, without the rows the reader
-    could not read or that hold nulls) and raises InvalidSubmission with its own problems.
+    could not read or that hold nulls) and raises InvalidSubmission with its own problems. Its
+    columns are each one array, but with ``join_blocks`` false its text columns stay in the
+    reader's blocks, for a ``load`` that works on them block by block (no copy of the ids).
     Raises InvalidSubmission with every problem found: the header's, the reader's (ragged rows,
     broken JSON lines), nulls, then ``load``'s, each located in the file.
     """
@@ -125,7 +133,7 @@ def validate_table(text: TextTable, expected: list[str], load: Callable[[pa.Tabl
         found = None  # an expected column of nested values: nothing to check in it
     result: T | None = None
     if found is not None:
-        _join_blocks(text, [found[name] for name in expected])
+        _join_blocks(text, [found[name] for name in expected], text_columns=join_blocks)
         table = pa.Table.from_arrays(
             [text.table.column(found[name]) for name in expected], names=expected
         )
@@ -149,8 +157,9 @@ def validate_table(text: TextTable, expected: list[str], load: Callable[[pa.Tabl
     return result  # type: ignore[return-value]
 
 
-def _join_blocks(text: TextTable, indices: list[int]) -> None:
-    """Make each of the columns one array, in place, one column at a time.
+def _join_blocks(text: TextTable, indices: list[int], *, text_columns: bool = True) -> None:
+    """Make each of the columns one array, in place, one column at a time (without
+    ``text_columns``, only the columns of numbers).
 
     Checks and kinds need contiguous arrays; joining here, and replacing the column in the
     table, frees each column's blocks as soon as it is joined, so memory holds the file's
@@ -159,6 +168,8 @@ def _join_blocks(text: TextTable, indices: list[int]) -> None:
     table = text.table
     for index in sorted(set(indices)):
         column = table.column(index)
+        if not text_columns and pa.types.is_string(column.type):
+            continue
         if column.num_chunks != 1:
             joined = pa.chunked_array([column.combine_chunks()], type=column.type)
             del column

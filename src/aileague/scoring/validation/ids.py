@@ -35,10 +35,11 @@ from aileague.scoring.validation.problems import (
 
 _CACHE_SIZE = 8
 _INDEXES: OrderedDict[tuple, tuple[pa.Array, _NumberedIds | None]] = OrderedDict()
+_NONE_EMPTY: OrderedDict[tuple, tuple[pa.Array, bool]] = OrderedDict()
 _MAX_DIGITS = 18  # fits int64
 # Row numbers: 32 bits halve the memory of the arrays the size of the file (2³¹ rows is plenty).
 ROW = np.int32
-_SLICE = 1 << 16  # rows matched at a time: the intermediate arrays stay in the CPU's cache
+_SLICE = 1 << 14  # rows matched at a time: the intermediate arrays stay in the CPU's cache
 _U64 = np.uint64
 
 
@@ -84,7 +85,7 @@ def _same_ids(ids: pa.Array | pa.ChunkedArray, reference_ids: pa.Array) -> bool:
         reference_ids = pa.chunked_array([reference_ids])  # compared across chunk boundaries
     if not ids.equals(reference_ids):
         return False
-    return len(ids) == 0 or pc.min(pc.binary_length(ids)).as_py() > 0
+    return _none_empty(single_array(reference_ids))  # the same ids: is none of them empty?
 
 
 def _positions(ids: pa.Array | pa.ChunkedArray, reference_ids: pa.Array) -> np.ndarray:
@@ -97,7 +98,25 @@ def _positions(ids: pa.Array | pa.ChunkedArray, reference_ids: pa.Array) -> np.n
 
 
 def _index_for(reference_ids: pa.Array) -> _NumberedIds | None:
-    """The reference's number index, built once per reference (which is itself cached).
+    """The reference's number index, built once per reference (which is itself cached)."""
+    return _cached(_INDEXES, reference_ids, _NumberedIds.build)
+
+
+def _none_empty(reference_ids: pa.Array) -> bool:
+    """Whether none of the reference's ids is empty, found once per reference."""
+    return _cached(_NONE_EMPTY, reference_ids, _no_empty_id)
+
+
+def _no_empty_id(ids: pa.Array) -> bool:
+    for start in range(0, len(ids), 1 << 16):  # in slices: no array the size of the reference
+        shortest = pc.min(pc.binary_length(ids.slice(start, 1 << 16))).as_py()
+        if shortest is not None and shortest == 0:
+            return False
+    return True
+
+
+def _cached(cache: OrderedDict, reference_ids: pa.Array, compute):
+    """``compute(reference_ids)``, kept in ``cache`` for the last few references.
 
     The key is where the array's data lives, so any wrapper of the same array finds it; holding
     the array keeps that memory from going to another array while cached.
@@ -107,15 +126,15 @@ def _index_for(reference_ids: pa.Array) -> _NumberedIds | None:
         reference_ids.offset,
         len(reference_ids),
     )
-    cached = _INDEXES.get(key)
+    cached = cache.get(key)
     if cached is not None:
-        _INDEXES.move_to_end(key)
+        cache.move_to_end(key)
         return cached[1]
-    index = _NumberedIds.build(reference_ids)
-    _INDEXES[key] = (reference_ids, index)
-    while len(_INDEXES) > _CACHE_SIZE:
-        _INDEXES.popitem(last=False)
-    return index
+    value = compute(reference_ids)
+    cache[key] = (reference_ids, value)
+    while len(cache) > _CACHE_SIZE:
+        cache.popitem(last=False)
+    return value
 
 
 class _NumberedIds:
@@ -196,10 +215,11 @@ def _fixed_width_numbers(
     """Each id's number, and whether it is ``prefix`` and ``digits`` ASCII digits; read from
     Arrow's bytes directly. None unless every id has that many bytes (the general way then).
 
-    All ids of one length sit in the data buffer every ``width`` bytes, so the last 16 bytes of
-    each are two little-endian words at a fixed stride; the bytes before the digits are set to
-    '0' and each word's eight digits are checked and converted with a few integer operations
-    (the SWAR method of simdjson's ``parse_eight_digits_unrolled``).
+    All ids of one length sit in the data buffer every ``width`` bytes: a (rows × width) byte
+    matrix. The prefix is compared column by column; the leading ``digits % 8`` digits are
+    read one column at a time, and the rest eight at a time: each group of eight is a
+    little-endian word at a fixed stride, copied out and checked and converted with a few
+    integer operations (the SWAR method of simdjson's ``parse_eight_digits_unrolled``).
     """
     n = len(ids)
     width = len(prefix) + digits
@@ -208,32 +228,23 @@ def _fixed_width_numbers(
     offsets = np.frombuffer(ids.buffers()[1], np.int32, count=n + 1, offset=ids.offset * 4)
     if not (np.diff(offsets) == width).all():
         return None
-    # Copied behind 16 bytes of '0': the first id's words need bytes before it.
     data = np.frombuffer(ids.buffers()[2], np.uint8, count=n * width, offset=int(offsets[0]))
-    padded = np.empty(16 + n * width + 8, dtype=np.uint8)
-    padded[:16] = ord("0")
-    padded[16 : 16 + n * width] = data
-    padded[16 + n * width :] = 0
-
-    def word(at: int) -> np.ndarray:  # bytes at..at+7 of every id (at may be negative)
-        return np.ndarray((n,), dtype="<u8", buffer=padded, offset=16 + at, strides=(width,))
-
+    rows = data.reshape(n, width)
     valid = np.ones(n, dtype=bool)
-    for start in range(0, len(prefix), 8):
-        part = prefix[start : start + 8]
-        mask = _U64((1 << (8 * len(part))) - 1)
-        valid &= (word(start) & mask) == _U64(int.from_bytes(part, "little"))
+    for column, byte in enumerate(prefix):
+        valid &= rows[:, column] == byte
     keys = np.zeros(n, dtype=np.int64)
-    for at, count in ((width - 16, digits - 8), (width - 8, min(digits, 8))):
-        if count <= 0:
-            continue
-        chunk = word(at)
-        if count < 8:  # the low bytes come before the digits: make them leading zeros
-            low = _U64((1 << (8 * (8 - count))) - 1)
-            chunk = (chunk & ~low) | (_U64(0x3030303030303030) & low)
-        valid &= _eight_digits_valid(chunk)
+    lead = len(prefix) + digits % 8
+    for column in range(len(prefix), lead):
+        digit = rows[:, column] - np.uint8(ord("0"))  # wraps around below '0'
+        valid &= digit < 10
+        keys *= 10
+        keys += digit
+    for at in range(lead, width, 8):
+        word = np.ndarray((n,), dtype="<u8", buffer=data, offset=at, strides=(width,)).copy()
+        valid &= _eight_digits_valid(word)
         keys *= 100_000_000
-        keys += _eight_digits(chunk)
+        keys += _eight_digits(word)
     return keys, valid
 
 
