@@ -20,13 +20,17 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/aileague demo
 
-## Debian's chromium drives the browser tests; install it when we may (root with apt).
+## System packages the tests use: Debian's chromium (browser tests) and a CJK font (Chinese
+## labels in report charts); installed when we may (root with apt).
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "could not install chromium; browser tests will fail"; \
-	  else echo "chromium is missing: sudo apt-get install -y chromium"; fi; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "could not install$$missing; browser tests will fail"; \
+	  else echo "missing:$$missing (sudo apt-get install -y$$missing)"; fi; \
 	fi
 
 lint: $(STAMP)

@@ -17,6 +17,16 @@ from hypothesis import settings as hypothesis_settings
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """A request in Chinese leaves its language active in the test's thread; start each test
+    in English so messages asserted outside requests do not depend on test order."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -117,3 +127,20 @@ def _empty_cache():
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless, shared by a module's tests (skipped when not installed)."""
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -207,6 +207,22 @@ def session_workers_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        _drop_pending_submissions()
         for group in workers:
             with suppress(ProcessLookupError):
                 os.killpg(group, signal.SIGCONT)
+
+
+def _drop_pending_submissions() -> None:
+    """Before the workers go on: delete the test's queued submissions, so that a woken worker
+    finds nothing to score while the test database is being flushed (a scoring transaction
+    and the flush's TRUNCATE lock tables in different orders and can deadlock)."""
+    from django.db import DatabaseError
+    from django.db.models import ProtectedError
+
+    from aileague.submissions.models import Submission, SubmissionState
+
+    with suppress(DatabaseError, ProtectedError):
+        Submission.objects.filter(
+            state__in=[SubmissionState.QUEUED, SubmissionState.SCORING]
+        ).delete()

@@ -10,7 +10,11 @@ from ninja.errors import AuthenticationError
 from aileague.accounts.api import router as accounts_router
 from aileague.common.errors import AileagueError
 from aileague.competitions.api import router as competitions_router
+from aileague.judging.api import router as jury_router
 from aileague.leaderboards.api import router as leaderboards_router
+from aileague.outcomes.api import router as outcomes_router
+from aileague.reports.api import router as reports_router
+from aileague.results.api import router as results_router
 from aileague.submissions.api import router as submissions_router
 from aileague.uploads.api import router as uploads_router
 
@@ -26,6 +30,10 @@ api.add_router("", competitions_router)
 api.add_router("", submissions_router)
 api.add_router("", uploads_router)
 api.add_router("", leaderboards_router)
+api.add_router("", jury_router)
+api.add_router("", results_router)
+api.add_router("", reports_router)
+api.add_router("", outcomes_router)
 
 
 @api.exception_handler(AileagueError)

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "aileague.submissions",
     "aileague.uploads",
     "aileague.leaderboards",
+    "aileague.judging",
+    "aileague.results",
+    "aileague.outcomes",
+    "aileague.reports",
 ]
 
 MIDDLEWARE = [

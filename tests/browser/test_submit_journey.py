@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from aileague.competitions.models import DataFile, Question
 from aileague.submissions.models import Submission
+from tests.browser_support import DESKTOP, PHONE, log_in
 from tests.factories import (
     GOOD_PREDICTIONS,
-    PASSWORD,
     WEAK_PREDICTIONS,
     captain_of,
     make_entry,
@@ -35,52 +35,6 @@ from tests.factories import (
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(autouse=True)
-def _project_static_files(settings):
-    """Serve src/aileague/static even while settings.py lacks it in STATICFILES_DIRS.
-
-    tests/web/test_pages.py::test_project_static_files_are_found fails until settings.py has it;
-    this keeps the browser tests about the pages rather than about that one line.
-    """
-    static_dir = Path(settings.SRC_DIR) / "static"
-    if static_dir not in [Path(d) for d in getattr(settings, "STATICFILES_DIRS", [])]:
-        settings.STATICFILES_DIRS = [*getattr(settings, "STATICFILES_DIRS", []), static_dir]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-def log_in(page, base_url: str, email: str) -> None:
-    page.goto(base_url + reverse("accounts:login"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + reverse("competitions:home"))
 
 
 def upload_file(page, path: Path) -> str:

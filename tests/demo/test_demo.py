@@ -328,6 +328,8 @@ def test_seed_demo_creates_logins_teams_and_live_leaderboards(tmp_path):
         "participant",
         "judge",
         "investor",
+        *["judge"] * 11,  # the judged stage's jury (aileague.demo.jury)
+        "presidium",
     ]
     for login in logins:
         user = authenticate(email=login.email, password=login.password)

@@ -117,12 +117,12 @@ def test_the_page_takes_a_handful_of_queries_whatever_the_board_size(
     if viewer == "captain":
         login(client, captain_of(entries[80].team))
     # Session, user, role, scenario, stage, entry, board version, count, page, own row, its
-    # rank, site menu (2).
-    with django_assert_max_num_queries(13):
+    # rank, site menu (2), whether the user sits on a jury (the menu's "Jury" link).
+    with django_assert_max_num_queries(14):
         response = client.get(url(stage))
     assert response.status_code == 200
     # The same page again: the rows come from the cache (not the count and the page).
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         again = client.get(url(stage))
     assert tbody(again) == tbody(response)
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from aileague.submissions.models import Submission
 from aileague.uploads.models import UploadSession
 from aileague.uploads.services import start_upload, store_chunk
-from tests.browser.test_submit_journey import CHROMIUM, CHROMIUM_ARGS, log_in
+from tests.browser_support import log_in
 from tests.factories import captain_of, submit
 from tests.uploads.helpers import big_entry, sha
 
@@ -25,20 +25,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # ORM calls between Playwright
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHUNK = 4096
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def test_the_page_uploads_a_large_file_in_chunks_and_skips_what_the_server_has(

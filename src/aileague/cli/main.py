@@ -21,9 +21,14 @@ from aileague.cli.client import (
     load_credentials,
     save_credentials,
 )
+from aileague.cli.jury import jury_app
+from aileague.cli.report import report
+from aileague.cli.results import results_app
 
 app = typer.Typer(help="aileague: scenario-driven AI competitions.", no_args_is_help=True)
 app.add_typer(operator.bundle_app, name="bundle")
+app.add_typer(jury_app, name="jury")
+app.add_typer(results_app, name="results")
 console = Console()
 err = Console(stderr=True)
 TERMINAL = {"scored", "invalid", "failed"}
@@ -289,6 +294,7 @@ app.command("seed")(operator.seed)
 app.command("demo")(operator.demo)
 app.command("worker")(operator.worker)
 app.command("rescore")(operator.rescore)
+app.command("report")(report)
 app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     operator.manage
 )

@@ -21,10 +21,14 @@ bundle_app = typer.Typer(
 
 
 def setup_django() -> None:
+    """Set Django up once. Setting it up again would also re-create the logging handlers on
+    whatever ``sys.stderr`` is at that moment (in tests, a CLI runner's soon-closed buffer)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aileague.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:
+        django.setup()
 
 
 @bundle_app.command("import")
@@ -104,6 +108,12 @@ def seed(
         stats = seed_teams(league=target, teams=missing, tracks=tracks)
         console.print(f"seeded {stats} in {time.perf_counter() - started:.1f} s")
     _seed_past_submissions(target, past_submissions)
+    from aileague.demo.outcomes import seed_outcomes
+    from aileague.reports.daily import forget_submission_counts
+
+    console.print(f"outcomes: {seed_outcomes(league=target)}")
+    if past_submissions:  # back-dated submissions may land on days the reports counted
+        forget_submission_counts(league=target)
     console.print(
         f"league {target.slug}: {target.teams.count()} teams, {target.tracks.count()} tracks"
     )

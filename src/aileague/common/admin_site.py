@@ -1,7 +1,10 @@
 """The organisers' back office: Django admin, opened to holders of the organiser role."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+
+from aileague.common.errors import AileagueError
 
 
 class AileagueAdminSite(admin.AdminSite):
@@ -39,3 +42,15 @@ class OrganiserModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._organiser(request) or super().has_delete_permission(request, obj)
+
+
+class ServiceAdmin(OrganiserModelAdmin):
+    """A service's refusal (AileagueError) becomes an error message on the form, and the
+    admin's transaction is rolled back."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except AileagueError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

@@ -55,6 +55,12 @@ class ScenarioStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+class ScenarioRating(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+
+
 class Scenario(models.Model):
     """A real need posted by an enterprise or public body, scored by a metric on hidden data."""
 
@@ -93,6 +99,10 @@ class Scenario(models.Model):
     # ``task.metric == "custom"``: the organiser's score(y_true, y_pred), run in its own process.
     custom_metric_file = models.FileField(
         _("custom metric"), upload_to="custom-metrics/", max_length=300, blank=True
+    )
+    # The organisers' rating of the scenario after the season ("93 rated excellent").
+    rating = models.CharField(
+        _("rating"), max_length=10, choices=ScenarioRating.choices, blank=True
     )
     position = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)

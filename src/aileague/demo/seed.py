@@ -124,8 +124,11 @@ def seed_demo(*, bundle_dir: Path, background_teams: int = 30, seed: int = 2026)
     All of it happens in one transaction, so a failure leaves no half-seeded league. Accounts
     that already exist (say, from a deleted demo league) are reused as they are.
     """
+    from aileague.demo.jury import JURY_LOGINS, seed_jury
+    from aileague.demo.outcomes import seed_outcomes
+
     if League.objects.filter(slug=LEAGUE_SLUG).exists():
-        return list(DEMO_LOGINS)
+        return [*DEMO_LOGINS, *JURY_LOGINS]
     from aileague.competitions.bundle import import_bundle
 
     now = datetime.now(UTC)
@@ -152,7 +155,9 @@ def seed_demo(*, bundle_dir: Path, background_teams: int = 30, seed: int = 2026)
                     times=int(rng.integers(1, 4)),
                 )
         seeder.rebuild_standings()
-    return list(DEMO_LOGINS)
+        seed_jury(league=league, users=users, seed=seed, now=now)
+        seed_outcomes(league=league, now=now)
+    return [*DEMO_LOGINS, *JURY_LOGINS]
 
 
 def _person(
