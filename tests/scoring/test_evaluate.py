@@ -190,8 +190,9 @@ def test_a_problem_in_a_numeric_column_quotes_the_value_as_written(tmp_path):
     )
 
 
+@pytest.mark.parametrize("metric", ["log_loss", "roc_auc", "average_precision"])
 @pytest.mark.parametrize("prefix", ["R", "", "sample-"])
-def test_a_file_scores_the_same_in_any_row_order(tmp_path, prefix):
+def test_a_file_scores_the_same_in_any_row_order(tmp_path, prefix, metric):
     import numpy as np
 
     rng = np.random.default_rng(11)
@@ -204,8 +205,57 @@ def test_a_file_scores_the_same_in_any_row_order(tmp_path, prefix):
         f"{i},{t},{s}\n" for i, t, s in zip(ids, target, split, strict=True)
     )
     rows = [f"{i},{p}\n" for i, p in zip(ids, score, strict=True)]
-    task = {"kind": "binary_probability", "metric": "log_loss"}
+    task = {"kind": "binary_probability", "metric": metric}
     same = run(tmp_path, task, reference, "id,prediction\n" + "".join(rows))
     shuffled = [rows[i] for i in rng.permutation(n)]
     other = run(tmp_path, task, reference, "id,prediction\n" + "".join(shuffled))
     assert other.scores == same.scores
+
+
+@pytest.mark.parametrize(
+    ("kind", "metric"),
+    [
+        ("multiclass_label", "f1_macro"),
+        ("multiclass_label", "quadratic_weighted_kappa"),
+        ("multiclass_probability", "roc_auc_ovr"),
+        ("multiclass_probability", "log_loss"),
+    ],
+)
+def test_a_shuffled_multiclass_file_scores_like_scikit_learn_on_each_split(tmp_path, kind, metric):
+    """Shuffled files are scored in their own order (metrics exact in any order) or put in the
+    reference's (the others); either way each split's score is scikit-learn's."""
+    import numpy as np
+    from sklearn import metrics as sk
+
+    rng = np.random.default_rng(3)
+    n, labels = 2000, ["cat", "dog", "emu"]
+    truth = rng.integers(0, 3, n)
+    public = rng.random(n) < 0.4
+    probabilities = rng.dirichlet([1, 1, 1], n).round(6)
+    probabilities[:, 2] = (1 - probabilities[:, 0] - probabilities[:, 1]).round(6)
+    guess = np.where(rng.random(n) < 0.6, truth, rng.integers(0, 3, n))
+    reference = "id,target,split\n" + "".join(
+        f"x{i},{labels[t]},{'public' if p else 'private'}\n"
+        for i, (t, p) in enumerate(zip(truth, public, strict=True))
+    )
+    if kind == "multiclass_label":
+        header, rows = "id,prediction\n", [f"x{i},{labels[g]}\n" for i, g in enumerate(guess)]
+    else:
+        header = "id," + ",".join(labels) + "\n"
+        rows = [
+            f"x{i}," + ",".join(f"{v:.6f}" for v in row) + "\n"
+            for i, row in enumerate(probabilities)
+        ]
+    shuffled = [rows[i] for i in rng.permutation(n)]
+    task = {"kind": kind, "metric": metric, "labels": labels}
+    result = run(tmp_path, task, reference, header + "".join(shuffled))
+    for split, mask in (("public", public), ("private", ~public)):
+        if metric == "f1_macro":
+            expected = sk.f1_score(truth[mask], guess[mask], average="macro")
+        elif metric == "quadratic_weighted_kappa":
+            expected = sk.cohen_kappa_score(truth[mask], guess[mask], weights="quadratic")
+        elif metric == "roc_auc_ovr":
+            expected = sk.roc_auc_score(truth[mask], probabilities[mask], multi_class="ovr")
+        else:
+            expected = sk.log_loss(truth[mask], probabilities[mask], labels=[0, 1, 2])
+        assert result.scores[split] == pytest.approx(expected, abs=1e-9)

@@ -215,6 +215,30 @@ def test_row_order_does_not_change_the_value(name):
     check()
 
 
+@pytest.mark.parametrize(
+    "name", sorted(name for name, metric in METRICS.items() if metric.exact_in_any_order)
+)
+def test_a_metric_exact_in_any_order_gives_the_same_bits_for_every_row_order(name):
+    """The flag lets a shuffled file be scored in its own order (``kinds.base.Aligned``)."""
+    metric = METRICS[name]
+    examples = examples_for(metric)
+
+    @FEW
+    @given(st.data())
+    def check(data):
+        args = data.draw(examples.cases(metric))
+        order = data.draw(st.permutations(range(examples.rows(args))))
+        assert metric(*examples.reorder(args, order)) == metric(*args)
+
+    check()
+
+
+def test_the_metrics_exact_in_any_order_are_the_counting_ones():
+    exact = {name for name, metric in METRICS.items() if metric.exact_in_any_order}
+    assert {"roc_auc", "roc_auc_ovr", "average_precision", "accuracy", "f1_macro"} <= exact
+    assert not exact & {"log_loss", "rmse", "mae", "r2", "bleu", "ndcg"}
+
+
 @pytest.mark.parametrize("name", sorted(METRICS))
 def test_perfect_prediction_reaches_the_optimum(name):
     metric = METRICS[name]

@@ -27,6 +27,8 @@ from aileague.scoring.validation import (
     Problem,
     align_ids,
     examples_of,
+    locate_ids,
+    order_of,
     parse_numbers,
 )
 
@@ -70,6 +72,23 @@ def built_in_metric(schema: TaskSchema) -> Metric | None:
         return get_metric(schema.metric)
     except KeyError:
         return None
+
+
+def aligned(
+    values: np.ndarray, position: np.ndarray | None, schema: TaskSchema, reference: RowReference
+) -> Aligned:
+    """Predictions for ``score``, gathered split by split (in parallel) when scored.
+
+    A shuffled file is scored in its own order when the task's metric is exact in any order
+    and the targets are classes (``RowReference.packed``); otherwise its predictions are put in
+    the reference's order, so that the sums a score adds up are always added in one order.
+    """
+    if position is None:
+        return Aligned(values)
+    metric = built_in_metric(schema)
+    if metric is not None and metric.exact_in_any_order and reference.packed() is not None:
+        return Aligned.in_file_order(values, position, reference)
+    return Aligned(values, order_of(position))
 
 
 def metric_kwargs(metric: Metric, facts: dict[str, Any]) -> dict[str, Any]:
@@ -177,15 +196,21 @@ class Tabular(OneValuePerId):
     def numeric_columns(self, schema: TaskSchema) -> frozenset[str]:
         return frozenset({schema.prediction_column} if self.numeric_predictions else ())
 
-    def align(self, values, order: np.ndarray | None) -> Aligned:
-        return Aligned(values, order)  # gathered split by split, in parallel, when scored
+    def load_predictions(self, table: pa.Table, schema: TaskSchema, reference: RowReference):
+        ids = table.column(schema.id_column)
+        raw = table.column(schema.prediction_column)
+        position, problems = locate_ids(ids, reference.ids)
+        values, value_problems = self.parse_values(raw, schema)
+        problems.extend(value_problems)
+        if problems:
+            raise InvalidSubmission(problems)
+        return aligned(values, position, schema, reference)
 
     def score(
         self, metric: Metric, schema: TaskSchema, reference: RowReference, predictions, split: str
     ) -> float:
         kwargs = metric_kwargs(metric, self.facts(schema))
-        values = predictions.on_rows(reference.rows(split))
-        return metric(reference.split_target(split), values, **kwargs)
+        return metric(*predictions.split_pairs(reference, split), **kwargs)
 
     def check_reference(self, reference: RowReference, schema: TaskSchema, name: str) -> None:
         for split in reference.splits:
@@ -345,7 +370,7 @@ class MulticlassProbability(Kind):
 
     def load_predictions(self, table: pa.Table, schema: TaskSchema, reference: RowReference):
         ids = table.column(schema.id_column).combine_chunks()
-        order, problems = align_ids(ids, reference.ids)
+        position, problems = locate_ids(ids, reference.ids)
         columns = []
         for label in schema.labels:
             raw = table.column(label).combine_chunks()
@@ -366,7 +391,7 @@ class MulticlassProbability(Kind):
         matrix = np.empty((len(ids), len(columns)), dtype=np.float64)
         for k, values in enumerate(columns):
             matrix[:, k] = values
-        return Aligned(matrix, order)
+        return aligned(matrix, position, schema, reference)
 
     def _check_sums(self, columns: list[np.ndarray]) -> list[Problem]:
         total = columns[0].copy()
@@ -380,8 +405,7 @@ class MulticlassProbability(Kind):
 
     def score(self, metric, schema, reference, predictions, split):
         kwargs = metric_kwargs(metric, {"n_labels": len(schema.labels)})
-        values = predictions.on_rows(reference.rows(split))
-        return metric(reference.split_target(split), values, **kwargs)
+        return metric(*predictions.split_pairs(reference, split), **kwargs)
 
 
 KINDS = [

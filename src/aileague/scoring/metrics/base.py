@@ -36,6 +36,10 @@ class Metric:
     schema_facts: frozenset[str] = frozenset()
     #: Target and predicted values must be greater than this (RMSLE: -1), or None for any.
     values_above: float | None = None
+    #: The value depends only on the (target, prediction) pairs, not on their order, to the
+    #: last bit (counts, or sums taken in a sorted order): a shuffled file is then scored in
+    #: its own order, without first putting its predictions in the reference's (tested).
+    exact_in_any_order: bool = False
 
     def __call__(self, *args, **kwargs) -> float:
         return float(self.func(*args, **kwargs))

@@ -15,6 +15,7 @@ happen, so a NaN never reaches a leaderboard and a perfect submission always sco
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import numpy as np
@@ -295,7 +296,8 @@ def _register_all() -> None:
         ("average_precision", average_precision_score, PROBABILITY, "average_precision_score"),
         ("roc_auc_ovr", roc_auc_ovr_score, PROBABILITY_MATRIX, "roc_auc_score"),
     ):
-        register(Metric(name, func, True, 0.0, 1.0, kinds, SK + reference))
+        # Integer counts over one sort of (score, class) keys: the same bits in any row order.
+        register(Metric(name, func, True, 0.0, 1.0, kinds, SK + reference, exact_in_any_order=True))
     kinds = PROBABILITY | PROBABILITY_MATRIX
     register(Metric("log_loss", log_loss, False, 0.0, INF, kinds, SK + "log_loss"))
 
@@ -321,7 +323,9 @@ def _register_all() -> None:
             labels.append((name, func, 0.0, kinds, family.__name__))
     facts = frozenset({"n_labels"})  # label metrics size their counts by the task's labels
     for name, func, lower, kinds, reference in labels:
-        register(Metric(name, func, True, lower, 1.0, kinds, SK + reference, schema_facts=facts))
+        # Every label metric is a function of the confusion counts: exact in any row order.
+        metric = Metric(name, func, True, lower, 1.0, kinds, SK + reference, schema_facts=facts)
+        register(dataclasses.replace(metric, exact_in_any_order=True))
 
 
 _register_all()

@@ -7,7 +7,7 @@ the data is right, diagnosing in detail only when it is not.
 """
 
 from aileague.scoring.validation.columns import check_columns, validate_table
-from aileague.scoring.validation.ids import align_ids, check_ids
+from aileague.scoring.validation.ids import align_ids, check_ids, locate_ids, order_of
 from aileague.scoring.validation.numbers import INF_TOKENS, NA_TOKENS, parse_numbers
 from aileague.scoring.validation.problems import (
     MAX_EXAMPLES,
@@ -29,6 +29,8 @@ __all__ = [
     "check_columns",
     "check_ids",
     "examples_of",
+    "locate_ids",
+    "order_of",
     "parse_numbers",
     "shorten",
     "validate_table",
