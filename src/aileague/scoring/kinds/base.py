@@ -162,7 +162,6 @@ class Aligned:
         ranges in parallel threads, each range split into public and private rows at once.
         """
         packed = reference.packed()
-        dtype = reference.target.dtype
 
         def split_range(start: int, stop: int):
             codes = packed.take(position[start:stop])
@@ -171,7 +170,8 @@ class Aligned:
             pairs = []
             for rows in (np.flatnonzero(public), np.flatnonzero(~public)):
                 # Row numbers then takes: twice as fast as a boolean index on a random mask.
-                pairs.append(((codes.take(rows) >> 1).astype(dtype), part.take(rows, axis=0)))
+                # Targets stay one byte a row: every metric that takes this way converts them.
+                pairs.append((codes.take(rows) >> 1, part.take(rows, axis=0)))
             return pairs
 
         ranges = map_row_ranges(split_range, len(position))
