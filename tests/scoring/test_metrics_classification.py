@@ -347,3 +347,18 @@ def test_laws_hold_on_the_other_kinds_of_a_metric(name, kind):
         assert metric(*examples.perfect(args)) == pytest.approx(metric.optimum, abs=1e-12)
 
     check()
+
+
+@pytest.mark.parametrize("decimals", [None, 6, 4, 2])
+def test_roc_auc_over_many_pieces_equals_scikit_learn_with_few_or_many_ties(decimals):
+    """Large enough for many counting pieces; the rounding gives no ties, a few, or mostly ties
+    (both ways of counting mixed ties)."""
+    from sklearn.metrics import roc_auc_score as reference
+
+    from aileague.scoring.metrics.scores import roc_auc_score
+
+    rng = np.random.default_rng(decimals or 0)
+    score = rng.random(300_000)
+    score = score if decimals is None else score.round(decimals)
+    truth = (rng.random(score.size) < score * 0.6 + 0.2).astype(int)
+    assert roc_auc_score(truth, score) == pytest.approx(reference(truth, score), abs=1e-12)

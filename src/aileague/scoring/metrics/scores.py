@@ -181,18 +181,23 @@ def _roc_auc_of_keys(key: np.ndarray) -> float:
         end = min(start + _BLOCK, key.size)
         end = int(np.searchsorted(key, key[end - 1] | _ONE, side="right"))
         piece = key[start:end]
-        positive = (piece & _ONE).view(np.int64)
+        positive = (piece & _ONE).astype(bool)
         places = np.flatnonzero(positive)
         n_pos += int(places.size)
         place_sum += int(places.sum(dtype=np.int64)) + int(places.size) * (start + 1)
         # A mixed tie: a negative's key k immediately followed by the positive key k + 1.
-        mixed = np.flatnonzero((piece[1:] - piece[:-1] == _ONE) & (positive[:-1] == 0))
-        if mixed.size:
+        mixed = np.flatnonzero(piece[1:] - piece[:-1] == _ONE)
+        mixed = mixed[~positive[mixed]]
+        # The negative run ends at ``mixed``; the positive run starts right after it.
+        if mixed.size * 8 > piece.size:  # many ties: find every run once
             runs = np.flatnonzero(piece[1:] != piece[:-1]) + 1  # where runs of equal keys start
-            # The negative run ends at ``mixed``; the positive run starts right after it.
             run = np.searchsorted(runs, mixed, side="right")  # the run holding ``mixed``
             starts = np.concatenate(([0], runs, [piece.size]))
             tied += int(np.dot(mixed + 1 - starts[run], starts[run + 2] - (mixed + 1)))
+        elif mixed.size:  # a few: look up the two runs of each
+            first = np.searchsorted(piece, piece[mixed], side="left")
+            after = np.searchsorted(piece, piece[mixed + 1], side="right")
+            tied += int(np.dot(mixed + 1 - first, after - (mixed + 1)))
         start = end
     n_neg = int(key.size) - n_pos
     if n_pos == 0 or n_neg == 0:
