@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from aileague.common.errors import AileagueError, NotFound, PermissionDenied
 from aileague.common.i18n import pick
+from aileague.common.views import run_service
 from aileague.judging import pairwise, pitch
 from aileague.judging.models import JurorRole, Recommendation, SessionStatus, SlotStatus
 from aileague.judging.reviews import save_review
@@ -67,12 +68,7 @@ def session_page(request, pk: int):
 
 
 def _run(request, session, action, success: str):
-    try:
-        action()
-    except AileagueError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+    run_service(request, action, success)
     return redirect("pitch:session", pk=session.pk)
 
 

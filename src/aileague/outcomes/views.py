@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from aileague.accounts.queries import is_organiser
 from aileague.common.errors import AileagueError, NotFound
 from aileague.common.i18n import pick
+from aileague.common.views import run_service
 from aileague.competitions.models import Track
 from aileague.outcomes import queries, services
 from aileague.outcomes.forms import (
@@ -79,12 +80,7 @@ def _back(request, fallback):
 
 
 def _run(request, action, success: str, fallback):
-    try:
-        action()
-    except AileagueError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+    run_service(request, action, success)
     return _back(request, fallback)
 
 

@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aileague.common.errors import AileagueError, NotFound
+from aileague.common.errors import NotFound
+from aileague.common.views import run_service
 from aileague.competitions.queries import access_scenario, access_stage
 from aileague.results import queries, services
 from aileague.results.certificates import certificate_pdf as render_certificate
@@ -49,12 +50,7 @@ def stage_results(request, slug: str, stage_slug: str):
 
 
 def _run(request, stage, action, success: str):
-    try:
-        action()
-    except AileagueError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+    run_service(request, action, success)
     return _back(stage)
 
 
