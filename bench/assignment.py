@@ -25,9 +25,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from aileague.judging.methods.affinity import affinity_from_tags  # noqa: E402
 from aileague.judging.methods.assignment import (  # noqa: E402
     AssignmentProblem,
-    affinity_from_tags,
     check_assignment,
     solve_assignment,
 )

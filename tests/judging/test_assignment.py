@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aileague.judging.methods.affinity import affinity_from_tags, candidate_edges
 from aileague.judging.methods.assignment import (
     AssignmentProblem,
     AssignmentResult,
     InfeasibleAssignment,
-    affinity_from_tags,
     check_assignment,
     solve_assignment,
 )
@@ -477,3 +477,34 @@ def test_affinity_handles_more_than_64_tags():
         [set(tags[:100])], [set(tags[64:130])], ["en"], [set()], np.array([0]), np.array([0])
     )
     assert affinity.tolist() == [36 / 130]
+
+
+def test_candidate_edges_keep_each_entrys_best_judges_at_the_affinity_of_affinity_from_tags():
+    """The dense, chunked computation that picks candidates and the per-pair definition agree."""
+    rng = np.random.default_rng(8)
+    tags = [f"t{i}" for i in range(12)]
+    languages = ["en", "th", "vi", "zh"]
+
+    def some(items, most):
+        return sorted({str(x) for x in rng.choice(items, rng.integers(0, most + 1))})
+
+    entry_tags = [some(tags, 4) for _ in range(300)]
+    judge_tags = [some(tags, 5) for _ in range(40)]
+    entry_language = [str(rng.choice(languages)) for _ in range(300)]
+    judge_languages = [some(languages, 2) for _ in range(40)]
+    cand_e, cand_j, cand_a = candidate_edges(
+        entry_tags, entry_language, judge_tags, judge_languages, per_entry=7, chunk=64
+    )
+    assert np.bincount(cand_e).tolist() == [7] * 300
+    exact = affinity_from_tags(
+        [set(t) for t in entry_tags],
+        [set(t) for t in judge_tags],
+        entry_language,
+        [set(ls) for ls in judge_languages],
+        np.repeat(np.arange(300), 40),
+        np.tile(np.arange(40), 300),
+    ).reshape(300, 40)
+    np.testing.assert_allclose(cand_a, exact[cand_e, cand_j], atol=1e-6)
+    kept_worst = np.array([cand_a[cand_e == e].min() for e in range(300)])
+    left_best = np.array([np.delete(exact[e], cand_j[cand_e == e]).max() for e in range(300)])
+    assert (kept_worst >= left_best - 1e-6).all()  # no better judge was left out

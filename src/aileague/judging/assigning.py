@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from aileague.common.audit import record_audit
 from aileague.common.errors import InvalidInput
+from aileague.judging.methods.affinity import candidate_edges
 from aileague.judging.methods.assignment import (
     AssignmentProblem,
     InfeasibleAssignment,
@@ -38,8 +39,6 @@ from aileague.judging.services import check_organiser
 
 #: Candidate judges kept per entry (by affinity) when the round is too big to consider all pairs.
 CANDIDATES_PER_ENTRY = 100
-#: Affinity bonus when the judge reads the entry's language (tags give 0–1 by Jaccard overlap).
-LANGUAGE_BONUS = 0.5
 
 
 @dataclass(frozen=True)
@@ -61,63 +60,6 @@ def eligible_entries(round_: JudgingRound):
 def reviewing_jurors(round_: JudgingRound):
     return (
         round_.jurors.exclude(role=JurorRole.PRESIDIUM).select_related("user").order_by("user_id")
-    )
-
-
-def _incidence(items: list[list[str]], vocabulary: dict[str, int]) -> np.ndarray:
-    matrix = np.zeros((len(items), max(len(vocabulary), 1)), dtype=np.float32)
-    for row, tags in enumerate(items):
-        for tag in tags:
-            matrix[row, vocabulary[tag]] = 1.0
-    return matrix
-
-
-def candidate_edges(
-    entry_tags: list[list[str]],
-    entry_language: list[str],
-    judge_tags: list[list[str]],
-    judge_languages: list[list[str]],
-    *,
-    per_entry: int = CANDIDATES_PER_ENTRY,
-    chunk: int = 2048,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Affinity (tag Jaccard + language bonus) of every entry with its best ``per_entry``
-    judges, computed in chunks so 10,000 × 2,000 never becomes one dense matrix."""
-    vocabulary = {
-        t: i for i, t in enumerate(sorted({t for ts in entry_tags + judge_tags for t in ts}))
-    }
-    languages = {
-        lang: i
-        for i, lang in enumerate(
-            sorted(set(entry_language) | {x for ls in judge_languages for x in ls})
-        )
-    }
-    e_tags, j_tags = _incidence(entry_tags, vocabulary), _incidence(judge_tags, vocabulary)
-    e_lang = _incidence([[lang] for lang in entry_language], languages)
-    j_lang = _incidence(judge_languages, languages)
-    e_count, j_count = e_tags.sum(axis=1), j_tags.sum(axis=1)
-    n_judges = len(judge_tags)
-    keep = min(per_entry, n_judges)
-    out_e, out_j, out_a = [], [], []
-    for start in range(0, len(entry_tags), chunk):
-        stop = min(start + chunk, len(entry_tags))
-        overlap = e_tags[start:stop] @ j_tags.T
-        union = e_count[start:stop, None] + j_count[None, :] - overlap
-        with np.errstate(invalid="ignore", divide="ignore"):
-            affinity = np.where(union > 0, overlap / union, 0.0)
-        affinity += LANGUAGE_BONUS * (e_lang[start:stop] @ j_lang.T)
-        if keep < n_judges:
-            top = np.argpartition(-affinity, keep - 1, axis=1)[:, :keep]
-        else:
-            top = np.broadcast_to(np.arange(n_judges), (stop - start, n_judges))
-        rows = np.repeat(np.arange(start, stop), top.shape[1])
-        out_e.append(rows)
-        out_j.append(top.ravel())
-        out_a.append(np.take_along_axis(affinity, top, axis=1).ravel())
-    return (
-        np.concatenate(out_e).astype(np.int32),
-        np.concatenate(out_j).astype(np.int32),
-        np.concatenate(out_a).astype(np.float64),
     )
 
 
@@ -144,6 +86,7 @@ def assign_reviewers(*, round_: JudgingRound, actor) -> AssignmentReport:
         [e["language"] for e in entries],
         [profile_of(j.user_id, "expertise") for j in jurors],
         [profile_of(j.user_id, "languages") for j in jurors],
+        per_entry=CANDIDATES_PER_ENTRY,
     )
     conflicts = _pairs(Conflict.objects.filter(entry__round=round_), entry_index, judge_index)
     forbidden = _pairs(
