@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
+from django.http import Http404
 
-from aileague.common.errors import AileagueError
+from aileague.common.errors import AileagueError, NotFound
+
+T = TypeVar("T")
 
 
 def run_service(request, action: Callable[[], object], success: str) -> bool:
@@ -22,3 +26,11 @@ def run_service(request, action: Callable[[], object], success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def or_404(call: Callable[..., T], **kwargs) -> T:
+    """``call(**kwargs)``, with a service's NotFound turned into the page's 404."""
+    try:
+        return call(**kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
