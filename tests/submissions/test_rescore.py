@@ -219,3 +219,40 @@ def test_a_worker_that_claimed_before_the_switch_writes_the_new_version():
     worker.run_claimed(claimed)
     assert scores(late, "2") == {"public": 1.0, "private": 1.0}
     assert scores(late, "1") == {}
+
+
+@pytest.mark.django_db
+def test_a_verdict_reached_on_the_replaced_reference_is_dropped_and_scored_again():
+    """A worker read the old reference; the organiser replaced it and started the run before
+    the worker finished. Its score must not land under the new version (CI caught a real
+    worker doing this): the verdict is dropped and the submission scored again."""
+    from aileague.submissions.models import SubmissionState
+
+    stage, _ = scored_stage()
+    entry, _ = make_entry(stage=stage)
+    late = submit(entry, stage, GOOD_PREDICTIONS)
+    claimed = worker.claim_submission(late.pk)  # its scenario names the old reference
+    replace_reference(stage, FIXED_REFERENCE)
+    run = rescore.start_rescore(stage=stage, actor=None, enqueue=False)
+    assert worker.run_claimed(claimed) is None
+    late.refresh_from_db()
+    assert late.state == SubmissionState.QUEUED
+    assert scores(late, "1") == scores(late, "2") == {}
+    worker.score_submission(submission_id=late.pk)
+    assert scores(late, "1") == scores(late, "2") == {"public": 0.25, "private": 0.25}
+    assert run_inline(run).state == RescoreState.SWITCHED
+
+
+@pytest.mark.django_db
+def test_an_invalid_verdict_on_the_replaced_reference_is_dropped_too():
+    from aileague.submissions.models import SubmissionState
+
+    stage, _ = scored_stage()
+    entry, _ = make_entry(stage=stage)
+    late = submit(entry, stage, GOOD_PREDICTIONS)
+    replace_reference(stage, INCOMPATIBLE_REFERENCE)  # the file's ids are unknown to it
+    claimed = worker.claim_submission(late.pk)
+    replace_reference(stage, FIXED_REFERENCE)  # fixed again before the verdict is written
+    assert worker.run_claimed(claimed) is None
+    late.refresh_from_db()
+    assert (late.state, late.problems) == (SubmissionState.QUEUED, [])

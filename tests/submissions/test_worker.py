@@ -71,6 +71,8 @@ def test_the_workers_rescore_a_stage_and_the_last_one_switches_it(celery_worker_
     other, _ = make_entry(stage=stage)
     good = submit_and_score(entry, stage, GOOD_PREDICTIONS)
     weak = submit_and_score(other, stage, WEAK_PREDICTIONS)
+    # The live worker may have claimed one before this process did: let both be scored first.
+    wait_for(lambda: {_state(good.pk), _state(weak.pk)} == {SubmissionState.SCORED})
     scenario = stage.scenario
     scenario.reference_file.save(
         f"{scenario.slug}-fixed.csv", ContentFile(FIXED_REFERENCE.encode())

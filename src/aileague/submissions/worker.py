@@ -165,20 +165,21 @@ def evaluate_submission(submission: Submission):
 
 def run_claimed(submission: Submission) -> Submission | None:
     """Score a submission this worker has claimed, and finish it (or give it back)."""
+    # What the verdict rests on, as this worker read it when it claimed the submission.
+    inputs = scoring_inputs(submission.stage.scenario)
     try:
         with _Heartbeat(submission):
             evaluation = evaluate_submission(submission)
     except InvalidSubmission as exc:
-        return finish(
-            submission, SubmissionState.INVALID, [problem_record(p) for p in exc.problems]
-        )
+        problems = [problem_record(p) for p in exc.problems]
+        return finish(submission, SubmissionState.INVALID, problems, scored_with=inputs)
     except CustomMetricError as exc:
         # The organiser's metric failed; it would fail again, so there is no retry.
-        return finish(submission, SubmissionState.FAILED, [{"code": exc.code, "log": exc.report}])
+        problems = [{"code": exc.code, "log": exc.report}]
+        return finish(submission, SubmissionState.FAILED, problems, scored_with=inputs)
     except ReferenceError as exc:
-        return finish(
-            submission, SubmissionState.FAILED, [{"code": "reference_error", "log": str(exc)}]
-        )
+        problems = [{"code": "reference_error", "log": str(exc)}]
+        return finish(submission, SubmissionState.FAILED, problems, scored_with=inputs)
     except Exception:
         if submission.attempts >= MAX_ATTEMPTS:
             return finish(
@@ -195,7 +196,24 @@ def run_claimed(submission: Submission) -> Submission | None:
         scores=evaluation.scores,
         metric=evaluation.metric,
         signature=evaluation.signature,
+        scored_with=inputs,
     )
+
+
+def scoring_inputs(scenario) -> tuple:
+    """What a verdict rests on: the hidden reference, the task (metric, columns) and the
+    custom metric. A re-scoring run replaces some of them."""
+    custom = scenario.custom_metric_file.name if scenario.custom_metric_file else ""
+    return (scenario.reference_file.name or "", scenario.task, custom or "")
+
+
+def _inputs_changed(submission: Submission, scored_with: tuple) -> bool:
+    from aileague.competitions.models import Scenario
+
+    fresh = Scenario.objects.only("reference_file", "task", "custom_metric_file").get(
+        pk=submission.stage.scenario_id
+    )
+    return scoring_inputs(fresh) != scored_with
 
 
 def _give_back(submission: Submission) -> None:
@@ -212,16 +230,27 @@ def finish(
     scores: dict[str, float] | None = None,
     metric: str = "",
     signature: str = "",
+    scored_with: tuple | None = None,
 ) -> Submission | None:
     """Write the terminal state (and scores) if this worker's claim still holds.
 
     One transaction: the conditional update on (state, attempts) decides; without it, nothing
     is written and None is returned, because another attempt owns the submission now.
+
+    ``scored_with``: the ``scoring_inputs`` the verdict was reached on. If the organiser has
+    replaced the reference or the task since (a re-scoring run), the verdict is stale: it is
+    dropped and the submission goes back to the queue, to be scored on what is current.
+    Otherwise an old reference's score could be written under the new version.
     """
     from aileague.leaderboards.services import refresh_standing
     from aileague.submissions.rescore import scorer_versions_to_write
 
     with transaction.atomic():
+        if scored_with is not None and _inputs_changed(submission, scored_with):
+            log.info("submission %s: scored on a replaced reference or task; again", submission.pk)
+            _give_back(submission)
+            transaction.on_commit(lambda: enqueue_scoring(submission.pk))
+            return None
         now = timezone.now()
         updated = Submission.objects.filter(
             pk=submission.pk, state=SubmissionState.SCORING, attempts=submission.attempts
