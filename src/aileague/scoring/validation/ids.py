@@ -78,7 +78,7 @@ def locate_ids(
 
     Returns ``(position, [])`` (``position[j]`` is the reference row of file row ``j``),
     ``(None, [])`` (the reference's ids in its order), or ``(None, problems)``. Cheaper than
-    ``align_ids`` when the caller can work in the file's order (``Aligned.position``): the
+    ``align_ids`` when the caller can work in the file's order (``Aligned.in_file_order``): the
     check that no id repeats marks a byte per reference row instead of writing a row number.
     """
     reference_ids = single_array(reference_ids)
