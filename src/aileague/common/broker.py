@@ -39,6 +39,8 @@ def _next_stamp() -> int:
     with _stamp_lock:
         _last_stamp = max(monotonic_ns(), _last_stamp + 1)
         return _last_stamp
+
+
 log = logging.getLogger(__name__)
 
 

@@ -7,6 +7,8 @@ from typing import TypeVar
 
 from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from aileague.common.errors import AileagueError, NotFound
 
@@ -34,3 +36,19 @@ def or_404(call: Callable[..., T], **kwargs) -> T:
         return call(**kwargs)
     except NotFound as exc:
         raise Http404(exc.message) from None
+
+
+def redirect_back(request, fallback):
+    """Back to the page the form came from (its ``next`` field, on this site only), or to
+    ``fallback``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def form_errors_to_messages(request, form) -> None:
+    """A form's errors as page messages, for a form posted from another page."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aileague.outcomes import views
+from aileague.outcomes import center_views, views
 
 app_name = "outcomes"
 urlpatterns = [
@@ -9,8 +9,8 @@ urlpatterns = [
     path("pipeline/", views.pipeline, name="pipeline"),
     path("pipeline/overview/", views.overview, name="overview"),
     path("partner/", views.partner_profile, name="partner_profile"),
-    path("center/", views.center, name="center"),
-    path("center/registry.csv", views.center_export, name="center_export"),
+    path("center/", center_views.center, name="center"),
+    path("center/registry.csv", center_views.center_export, name="center_export"),
     path("relations/<int:relation_id>/meeting/", views.request_meeting, name="request_meeting"),
     path("relations/<int:relation_id>/accept/", views.accept_meeting, name="accept_meeting"),
     path("relations/<int:relation_id>/decline/", views.decline, name="decline"),
@@ -18,13 +18,13 @@ urlpatterns = [
     path("relations/<int:relation_id>/advance/", views.advance, name="advance"),
     path(
         "milestones/<int:milestone_id>/done/",
-        views.complete_milestone,
+        center_views.complete_milestone,
         name="complete_milestone",
     ),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/edit/", views.edit_project, name="edit_project"),
     path("<slug:slug>/interest/", views.express_interest, name="express_interest"),
     path("<slug:slug>/launched/", views.launch_product, name="launch_product"),
-    path("<slug:slug>/center/", views.sign_in, name="sign_in"),
-    path("<slug:slug>/milestones/", views.add_milestone, name="add_milestone"),
+    path("<slug:slug>/center/", center_views.sign_in, name="sign_in"),
+    path("<slug:slug>/milestones/", center_views.add_milestone, name="add_milestone"),
 ]

@@ -1,28 +1,26 @@
 """Pages: browse projects, a project's profile and its create and edit forms, my pipeline, the
-organisers' overview, the partner profile and the cooperation center's registry. Every POST
-calls one service."""
+organisers' overview and the partner profile (the cooperation center's pages are in
+``center_views``). Every POST calls one service."""
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aileague.accounts.queries import is_organiser
-from aileague.common.errors import AileagueError, NotFound
+from aileague.common.errors import AileagueError
 from aileague.common.i18n import pick
-from aileague.common.views import run_service
+from aileague.common.views import form_errors_to_messages, or_404, redirect_back, run_service
 from aileague.competitions.models import Track
 from aileague.outcomes import queries, services
 from aileague.outcomes.forms import (
@@ -35,10 +33,8 @@ from aileague.outcomes.forms import (
     PartnerProfileForm,
     ProjectForm,
     ReasonForm,
-    RegistryForm,
     SignInForm,
 )
-from aileague.outcomes.models import Milestone
 from aileague.teams.models import Team
 
 #: Owned by the recommendations module; included only when present.
@@ -59,29 +55,16 @@ def _track_choices():
 
 
 def _project(slug: str, user):
-    try:
-        return queries.access_project(slug=slug, user=user)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    return or_404(queries.access_project, slug=slug, user=user)
 
 
 def _relation(relation_id: int, user):
-    try:
-        return queries.access_relation(relation_id=relation_id, user=user)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-
-
-def _back(request, fallback):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
+    return or_404(queries.access_relation, relation_id=relation_id, user=user)
 
 
 def _run(request, action, success: str, fallback):
     run_service(request, action, success)
-    return _back(request, fallback)
+    return redirect_back(request, fallback)
 
 
 def _rows(relations, user) -> list[dict]:
@@ -100,12 +83,6 @@ def _rows(relations, user) -> list[dict]:
             }
         )
     return rows
-
-
-def _form_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 # --- Browsing and profiles -----------------------------------------------------------------
@@ -296,8 +273,8 @@ def request_meeting(request, relation_id: int):
     relation = _relation(relation_id, request.user)
     form = MeetingForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return _back(request, "outcomes:pipeline")
+        form_errors_to_messages(request, form)
+        return redirect_back(request, "outcomes:pipeline")
     return _run(
         request,
         lambda: services.request_meeting(
@@ -361,8 +338,8 @@ def advance(request, relation_id: int):
     relation = _relation(relation_id, request.user)
     form = AdvanceForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return _back(request, "outcomes:pipeline")
+        form_errors_to_messages(request, form)
+        return redirect_back(request, "outcomes:pipeline")
     data = form.cleaned_data
     return _run(
         request,
@@ -449,110 +426,3 @@ def partner_profile(request):
             },
         )
     return render(request, "outcomes/partner.html", {"profile": profile, "form": form})
-
-
-# --- The cooperation center ----------------------------------------------------------------
-
-
-def _registry(request):
-    form = RegistryForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    registry = queries.center_registry(
-        year=filters.get("year"),
-        countries=filters.get("countries") or None,
-        field=filters.get("field") or None,
-    )
-    return form, registry
-
-
-def center(request):
-    form, registry = _registry(request)
-    query = urlencode([(k, v) for k, v in request.GET.items() if v])
-    return render(
-        request,
-        "outcomes/center.html",
-        {"form": form, "registry": registry, "query": query, "fields": queries.center_fields()},
-    )
-
-
-def center_export(request):
-    _form, registry = _registry(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="center-registry.csv"'
-    writer = csv.writer(response, lineterminator="\n")
-    writer.writerow(
-        [
-            "project",
-            "team",
-            "country",
-            "field",
-            "signed_on",
-            "agreed_investment",
-            "currency",
-            "cny_per_unit",
-            "agreed_investment_cny",
-        ]
-    )
-    for row in registry.rows:
-        writer.writerow(
-            [
-                str(row.project),
-                row.project.team.name,
-                row.country,
-                row.field,
-                row.signed_on.isoformat(),
-                row.agreed_investment,
-                row.currency,
-                row.cny_per_unit,
-                row.agreed_investment_cny,
-            ]
-        )
-    return response
-
-
-@login_required
-@require_POST
-def sign_in(request, slug: str):
-    project = _project(slug, request.user)
-    form = SignInForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(project_url(project))
-    return _run(
-        request,
-        lambda: services.sign_into_center(project=project, actor=request.user, **form.cleaned_data),
-        _("The project is signed into the center."),
-        project_url(project),
-    )
-
-
-@login_required
-@require_POST
-def add_milestone(request, slug: str):
-    project = _project(slug, request.user)
-    sign_in = getattr(project, "center_sign_in", None)
-    form = MilestoneForm(request.POST)
-    if sign_in is None or not form.is_valid():
-        _form_errors(request, form)
-        return redirect(project_url(project))
-    return _run(
-        request,
-        lambda: services.add_milestone(sign_in=sign_in, actor=request.user, **form.cleaned_data),
-        _("The milestone is added."),
-        project_url(project),
-    )
-
-
-@login_required
-@require_POST
-def complete_milestone(request, milestone_id: int):
-    milestone = Milestone.objects.select_related("sign_in__project").filter(pk=milestone_id).first()
-    if milestone is None:
-        raise Http404(_("No such milestone."))
-    project = milestone.sign_in.project
-    return _run(
-        request,
-        lambda: services.complete_milestone(milestone=milestone, actor=request.user),
-        _("The milestone is done."),
-        project_url(project),
-    )

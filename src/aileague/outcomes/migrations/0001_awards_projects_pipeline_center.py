@@ -6,186 +6,563 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_initial'),
-        ('competitions', '0004_scenario_rating'),
-        ('teams', '0001_initial'),
+        ("accounts", "0002_initial"),
+        ("competitions", "0004_scenario_rating"),
+        ("teams", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CenterSignIn',
+            name="CenterSignIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signed_on', models.DateField(verbose_name='signed on')),
-                ('country', models.CharField(choices=[('BN', 'Brunei'), ('CN', 'China'), ('ID', 'Indonesia'), ('KH', 'Cambodia'), ('LA', 'Laos'), ('MM', 'Myanmar'), ('MY', 'Malaysia'), ('PH', 'Philippines'), ('SG', 'Singapore'), ('TH', 'Thailand'), ('TL', 'Timor-Leste'), ('VN', 'Vietnam')], max_length=2, verbose_name='country')),
-                ('field', models.CharField(max_length=120, verbose_name='field')),
-                ('agreed_investment', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('currency', models.CharField(default='CNY', max_length=3)),
-                ('cny_per_unit', models.DecimalField(decimal_places=8, default=1, max_digits=18)),
-                ('agreed_investment_cny', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("signed_on", models.DateField(verbose_name="signed on")),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[
+                            ("BN", "Brunei"),
+                            ("CN", "China"),
+                            ("ID", "Indonesia"),
+                            ("KH", "Cambodia"),
+                            ("LA", "Laos"),
+                            ("MM", "Myanmar"),
+                            ("MY", "Malaysia"),
+                            ("PH", "Philippines"),
+                            ("SG", "Singapore"),
+                            ("TH", "Thailand"),
+                            ("TL", "Timor-Leste"),
+                            ("VN", "Vietnam"),
+                        ],
+                        max_length=2,
+                        verbose_name="country",
+                    ),
+                ),
+                ("field", models.CharField(max_length=120, verbose_name="field")),
+                (
+                    "agreed_investment",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=16),
+                ),
+                ("currency", models.CharField(default="CNY", max_length=3)),
+                ("cny_per_unit", models.DecimalField(decimal_places=8, default=1, max_digits=18)),
+                (
+                    "agreed_investment_cny",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=16),
+                ),
             ],
             options={
-                'ordering': ['-signed_on'],
+                "ordering": ["-signed_on"],
             },
         ),
         migrations.CreateModel(
-            name='Award',
+            name="Award",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('first', 'First prize'), ('second', 'Second prize'), ('third', 'Third prize'), ('excellence', 'Excellence award'), ('special', 'Special award')], max_length=12)),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('currency', models.CharField(default='CNY', max_length=3)),
-                ('awarded_at', models.DateField()),
-                ('league', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='competitions.league')),
-                ('scenario', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='awards', to='competitions.scenario')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='awards', to='teams.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("first", "First prize"),
+                            ("second", "Second prize"),
+                            ("third", "Third prize"),
+                            ("excellence", "Excellence award"),
+                            ("special", "Special award"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                ("currency", models.CharField(default="CNY", max_length=3)),
+                ("awarded_at", models.DateField()),
+                (
+                    "league",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="competitions.league",
+                    ),
+                ),
+                (
+                    "scenario",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="awards",
+                        to="competitions.scenario",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="awards",
+                        to="teams.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scenario', 'level', 'team'],
+                "ordering": ["scenario", "level", "team"],
             },
         ),
         migrations.CreateModel(
-            name='ExchangeRate',
+            name="ExchangeRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3)),
-                ('on', models.DateField()),
-                ('cny_per_unit', models.DecimalField(decimal_places=8, max_digits=18)),
-                ('source', models.CharField(blank=True, max_length=120)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("on", models.DateField()),
+                ("cny_per_unit", models.DecimalField(decimal_places=8, max_digits=18)),
+                ("source", models.CharField(blank=True, max_length=120)),
             ],
             options={
-                'ordering': ['currency', '-on'],
-                'constraints': [models.UniqueConstraint(fields=('currency', 'on'), name='one_rate_per_currency_day')],
+                "ordering": ["currency", "-on"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("currency", "on"), name="one_rate_per_currency_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.JSONField(default=dict, verbose_name='title')),
-                ('due_on', models.DateField(verbose_name='due')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('sign_in', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='outcomes.centersignin')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.JSONField(default=dict, verbose_name="title")),
+                ("due_on", models.DateField(verbose_name="due")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "sign_in",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="outcomes.centersignin",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sign_in', 'position', 'due_on'],
+                "ordering": ["sign_in", "position", "due_on"],
             },
         ),
         migrations.CreateModel(
-            name='PartnerProfile',
+            name="PartnerProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('investor', 'Investor'), ('pilot_site', 'Pilot site'), ('center', 'Cooperation center')], max_length=12)),
-                ('countries', models.JSONField(blank=True, default=list, verbose_name='countries of interest')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='technologies of interest')),
-                ('readiness_min', models.PositiveSmallIntegerField(default=1)),
-                ('readiness_max', models.PositiveSmallIntegerField(default=9)),
-                ('ticket_min_cny', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('ticket_max_cny', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('statement', models.JSONField(blank=True, default=dict, verbose_name='what we look for')),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='partner_profile', to='accounts.organisation')),
-                ('tracks', models.ManyToManyField(blank=True, related_name='+', to='competitions.track')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("investor", "Investor"),
+                            ("pilot_site", "Pilot site"),
+                            ("center", "Cooperation center"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "countries",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="countries of interest"
+                    ),
+                ),
+                (
+                    "tags",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="technologies of interest"
+                    ),
+                ),
+                ("readiness_min", models.PositiveSmallIntegerField(default=1)),
+                ("readiness_max", models.PositiveSmallIntegerField(default=9)),
+                (
+                    "ticket_min_cny",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                (
+                    "ticket_max_cny",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                (
+                    "statement",
+                    models.JSONField(blank=True, default=dict, verbose_name="what we look for"),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partner_profile",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "tracks",
+                    models.ManyToManyField(blank=True, related_name="+", to="competitions.track"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('title', models.JSONField(default=dict, verbose_name='title')),
-                ('summary', models.JSONField(blank=True, default=dict, verbose_name='summary')),
-                ('country', models.CharField(choices=[('BN', 'Brunei'), ('CN', 'China'), ('ID', 'Indonesia'), ('KH', 'Cambodia'), ('LA', 'Laos'), ('MM', 'Myanmar'), ('MY', 'Malaysia'), ('PH', 'Philippines'), ('SG', 'Singapore'), ('TH', 'Thailand'), ('TL', 'Timor-Leste'), ('VN', 'Vietnam')], max_length=2, verbose_name='country')),
-                ('readiness', models.PositiveSmallIntegerField(choices=[(1, 'TRL 1 · basic principles'), (2, 'TRL 2 · concept formulated'), (3, 'TRL 3 · proof of concept'), (4, 'TRL 4 · validated in the lab'), (5, 'TRL 5 · validated in a relevant environment'), (6, 'TRL 6 · demonstrated in a relevant environment'), (7, 'TRL 7 · demonstrated in operation'), (8, 'TRL 8 · complete and qualified'), (9, 'TRL 9 · proven in operation')], default=4, verbose_name='technology readiness')),
-                ('demo_url', models.URLField(blank=True, verbose_name='demo')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages served')),
-                ('target_countries', models.JSONField(blank=True, default=list, verbose_name='target countries')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='technologies')),
-                ('seeking_cny', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='funding sought (CNY)')),
-                ('is_public', models.BooleanField(default=True, verbose_name='public profile')),
-                ('product_launched_at', models.DateField(blank=True, null=True, verbose_name='product launched')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('award', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='outcomes.award')),
-                ('league', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='projects', to='competitions.league')),
-                ('scenario', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='projects', to='competitions.scenario')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='projects', to='teams.team')),
-                ('track', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='competitions.track')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("title", models.JSONField(default=dict, verbose_name="title")),
+                ("summary", models.JSONField(blank=True, default=dict, verbose_name="summary")),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[
+                            ("BN", "Brunei"),
+                            ("CN", "China"),
+                            ("ID", "Indonesia"),
+                            ("KH", "Cambodia"),
+                            ("LA", "Laos"),
+                            ("MM", "Myanmar"),
+                            ("MY", "Malaysia"),
+                            ("PH", "Philippines"),
+                            ("SG", "Singapore"),
+                            ("TH", "Thailand"),
+                            ("TL", "Timor-Leste"),
+                            ("VN", "Vietnam"),
+                        ],
+                        max_length=2,
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "readiness",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "TRL 1 · basic principles"),
+                            (2, "TRL 2 · concept formulated"),
+                            (3, "TRL 3 · proof of concept"),
+                            (4, "TRL 4 · validated in the lab"),
+                            (5, "TRL 5 · validated in a relevant environment"),
+                            (6, "TRL 6 · demonstrated in a relevant environment"),
+                            (7, "TRL 7 · demonstrated in operation"),
+                            (8, "TRL 8 · complete and qualified"),
+                            (9, "TRL 9 · proven in operation"),
+                        ],
+                        default=4,
+                        verbose_name="technology readiness",
+                    ),
+                ),
+                ("demo_url", models.URLField(blank=True, verbose_name="demo")),
+                (
+                    "languages",
+                    models.JSONField(blank=True, default=list, verbose_name="languages served"),
+                ),
+                (
+                    "target_countries",
+                    models.JSONField(blank=True, default=list, verbose_name="target countries"),
+                ),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="technologies")),
+                (
+                    "seeking_cny",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="funding sought (CNY)",
+                    ),
+                ),
+                ("is_public", models.BooleanField(default=True, verbose_name="public profile")),
+                (
+                    "product_launched_at",
+                    models.DateField(blank=True, null=True, verbose_name="product launched"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "award",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="outcomes.award",
+                    ),
+                ),
+                (
+                    "league",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="projects",
+                        to="competitions.league",
+                    ),
+                ),
+                (
+                    "scenario",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="projects",
+                        to="competitions.scenario",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="projects",
+                        to="teams.team",
+                    ),
+                ),
+                (
+                    "track",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="competitions.track",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['league', 'track', 'slug'],
+                "ordering": ["league", "track", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='CooperationAgreement',
+            name="CooperationAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('partner', models.CharField(max_length=200, verbose_name='partner')),
-                ('country', models.CharField(choices=[('BN', 'Brunei'), ('CN', 'China'), ('ID', 'Indonesia'), ('KH', 'Cambodia'), ('LA', 'Laos'), ('MM', 'Myanmar'), ('MY', 'Malaysia'), ('PH', 'Philippines'), ('SG', 'Singapore'), ('TH', 'Thailand'), ('TL', 'Timor-Leste'), ('VN', 'Vietnam')], max_length=2, verbose_name='country')),
-                ('title', models.JSONField(default=dict, verbose_name='title')),
-                ('signed_on', models.DateField(verbose_name='signed on')),
-                ('league', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='competitions.league')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agreements', to='outcomes.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("partner", models.CharField(max_length=200, verbose_name="partner")),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[
+                            ("BN", "Brunei"),
+                            ("CN", "China"),
+                            ("ID", "Indonesia"),
+                            ("KH", "Cambodia"),
+                            ("LA", "Laos"),
+                            ("MM", "Myanmar"),
+                            ("MY", "Malaysia"),
+                            ("PH", "Philippines"),
+                            ("SG", "Singapore"),
+                            ("TH", "Thailand"),
+                            ("TL", "Timor-Leste"),
+                            ("VN", "Vietnam"),
+                        ],
+                        max_length=2,
+                        verbose_name="country",
+                    ),
+                ),
+                ("title", models.JSONField(default=dict, verbose_name="title")),
+                ("signed_on", models.DateField(verbose_name="signed on")),
+                (
+                    "league",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="competitions.league",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="agreements",
+                        to="outcomes.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-signed_on'],
+                "ordering": ["-signed_on"],
             },
         ),
         migrations.AddField(
-            model_name='centersignin',
-            name='project',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='center_sign_in', to='outcomes.project'),
+            model_name="centersignin",
+            name="project",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="center_sign_in",
+                to="outcomes.project",
+            ),
         ),
         migrations.CreateModel(
-            name='Relation',
+            name="Relation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('investor', 'Investor'), ('pilot_site', 'Pilot site'), ('center', 'Cooperation center')], max_length=12)),
-                ('stage', models.CharField(choices=[('interest', 'Interest'), ('meeting', 'Meeting'), ('agreement', 'Term sheet or pilot agreement'), ('contract', 'Contract'), ('deployed', 'Deployed'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn')], default='interest', max_length=10)),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('meeting_at', models.DateTimeField(blank=True, null=True, verbose_name='meeting')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('currency', models.CharField(default='CNY', max_length=3)),
-                ('cny_per_unit', models.DecimalField(blank=True, decimal_places=8, max_digits=18, null=True)),
-                ('amount_cny', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='relations', to='accounts.organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations', to='outcomes.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("investor", "Investor"),
+                            ("pilot_site", "Pilot site"),
+                            ("center", "Cooperation center"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("interest", "Interest"),
+                            ("meeting", "Meeting"),
+                            ("agreement", "Term sheet or pilot agreement"),
+                            ("contract", "Contract"),
+                            ("deployed", "Deployed"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="interest",
+                        max_length=10,
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                ("meeting_at", models.DateTimeField(blank=True, null=True, verbose_name="meeting")),
+                (
+                    "amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                ("currency", models.CharField(default="CNY", max_length=3)),
+                (
+                    "cny_per_unit",
+                    models.DecimalField(blank=True, decimal_places=8, max_digits=18, null=True),
+                ),
+                (
+                    "amount_cny",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="relations",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations",
+                        to="outcomes.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at'],
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='RelationEvent',
+            name="RelationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('interest', 'Interest'), ('meeting', 'Meeting'), ('agreement', 'Term sheet or pilot agreement'), ('contract', 'Contract'), ('deployed', 'Deployed'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn')], max_length=10)),
-                ('at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('relation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='outcomes.relation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("interest", "Interest"),
+                            ("meeting", "Meeting"),
+                            ("agreement", "Term sheet or pilot agreement"),
+                            ("contract", "Contract"),
+                            ("deployed", "Deployed"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "relation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="outcomes.relation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['relation', 'at', 'pk'],
+                "ordering": ["relation", "at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='award',
-            constraint=models.UniqueConstraint(fields=('team', 'scenario'), name='one_award_per_team_scenario'),
+            model_name="award",
+            constraint=models.UniqueConstraint(
+                fields=("team", "scenario"), name="one_award_per_team_scenario"
+            ),
         ),
         migrations.AddIndex(
-            model_name='relation',
-            index=models.Index(fields=['stage', 'kind'], name='relation_stage_kind'),
+            model_name="relation",
+            index=models.Index(fields=["stage", "kind"], name="relation_stage_kind"),
         ),
         migrations.AddConstraint(
-            model_name='relation',
-            constraint=models.UniqueConstraint(fields=('project', 'partner'), name='one_relation_per_partner'),
+            model_name="relation",
+            constraint=models.UniqueConstraint(
+                fields=("project", "partner"), name="one_relation_per_partner"
+            ),
         ),
     ]
