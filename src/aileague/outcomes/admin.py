@@ -6,7 +6,7 @@ read-only."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from aileague.common.admin_site import OrganiserModelAdmin
+from aileague.common.admin_site import OrganiserModelAdmin, ServiceAdmin
 from aileague.common.errors import AileagueError
 from aileague.outcomes import services
 from aileague.outcomes.models import (
@@ -69,11 +69,37 @@ class ReadOnlyAdmin(OrganiserModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(ReadOnlyAdmin):
+class AwardAdmin(ServiceAdmin):
+    """Organisers record awards here (through ``record_award``: checks, one per team and
+    scenario, audit entry); a recorded award is shown, not changed."""
+
     list_display = ["team", "scenario", "level", "amount", "currency", "awarded_at"]
     list_filter = ["level", "league"]
     search_fields = ["team__name", "scenario__slug"]
+    fields = ["team", "scenario", "level", "amount", "currency", "awarded_at"]
+    raw_id_fields = ["team", "scenario"]
     actions = ["make_projects"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else []
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        award = services.record_award(
+            team=obj.team,
+            scenario=obj.scenario,
+            level=obj.level,
+            amount=obj.amount,
+            currency=obj.currency,
+            awarded_at=obj.awarded_at,
+            actor=request.user,
+        )
+        obj.pk, obj.league_id = award.pk, award.league_id
 
     @admin.action(description=_("Make a project of each selected award"))
     def make_projects(self, request, queryset):

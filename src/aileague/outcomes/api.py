@@ -1,4 +1,5 @@
-"""JSON API: browse projects, a project's profile, the pipeline steps and the center registry.
+"""JSON API: browse projects, a project's profile, the pipeline steps, the center registry and
+the awards.
 
 Every endpoint calls the same services and queries as the pages."""
 
@@ -15,7 +16,7 @@ from aileague.common.api import optional_auth, token_or_session
 from aileague.common.errors import NotFound
 from aileague.common.i18n import pick
 from aileague.outcomes import queries, services
-from aileague.outcomes.models import Project, Relation
+from aileague.outcomes.models import Award, Project, Relation
 
 router = Router(tags=["projects"])
 
@@ -290,3 +291,69 @@ def get_registry(
             for row in registry.rows
         ],
     )
+
+
+# --- Awards ------------------------------------------------------------------------------------
+
+
+class AwardOut(Schema):
+    id: int
+    league: str
+    team: str
+    team_id: int
+    country: str
+    scenario: str
+    level: str
+    amount: Decimal | None
+    currency: str
+    awarded_at: date
+
+
+class AwardIn(Schema):
+    team: int
+    scenario: str
+    level: str
+    amount: Decimal | None = None
+    currency: str = "CNY"
+    awarded_at: date
+
+
+def _award_out(award: Award) -> AwardOut:
+    return AwardOut(
+        id=award.pk,
+        league=award.league.slug,
+        team=award.team.name,
+        team_id=award.team_id,
+        country=award.team.country,
+        scenario=award.scenario.slug,
+        level=award.level,
+        amount=award.amount,
+        currency=award.currency,
+        awarded_at=award.awarded_at,
+    )
+
+
+@router.get("/awards", response=list[AwardOut], auth=optional_auth)
+def list_awards(request, league: str | None = None, scenario: str | None = None):
+    """The prizes awarded (public), by scenario and level; filter by league or scenario slug."""
+    return [
+        _award_out(award) for award in queries.awards(league_slug=league, scenario_slug=scenario)
+    ]
+
+
+@router.post("/awards", response={201: AwardOut}, auth=token_or_session)
+def post_award(request, payload: AwardIn):
+    """Record a prize (organisers of the scenario's league): one per team and scenario
+    (``already_awarded``); ``level`` is one of first, second, third, excellence, special."""
+    team = queries.team_for_award(payload.team)
+    scenario = queries.scenario_for_award(payload.scenario)
+    award = services.record_award(
+        team=team,
+        scenario=scenario,
+        level=payload.level,
+        amount=payload.amount,
+        currency=payload.currency,
+        awarded_at=payload.awarded_at,
+        actor=request.auth,
+    )
+    return Status(201, _award_out(award))

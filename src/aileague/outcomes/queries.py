@@ -14,6 +14,7 @@ from aileague.accounts.queries import is_organiser
 from aileague.common.countries import ASEAN_COUNTRIES
 from aileague.common.errors import NotFound
 from aileague.outcomes.models import (
+    Award,
     AwardLevel,
     CenterSignIn,
     PartnerKind,
@@ -368,3 +369,33 @@ def center_fields(league=None) -> list[str]:
 
 
 # --- The season's figures -----------------------------------------------------------------
+
+
+def awards(*, league_slug: str | None = None, scenario_slug: str | None = None):
+    """Awards, public: by league, scenario and level."""
+    rows = Award.objects.select_related("league", "team", "scenario")
+    if league_slug:
+        rows = rows.filter(league__slug=league_slug)
+    if scenario_slug:
+        rows = rows.filter(scenario__slug=scenario_slug)
+    level = Case(
+        *(When(level=code, then=Value(place)) for place, code in enumerate(AwardLevel.values)),
+        output_field=IntegerField(),
+    )
+    return rows.order_by("league__slug", "scenario__slug", level, "team__name")
+
+
+def team_for_award(team_id: int) -> Team:
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise NotFound(_("No team with id %(id)s.") % {"id": team_id}, code="team_not_found")
+    return team
+
+
+def scenario_for_award(slug: str):
+    from aileague.competitions.models import Scenario
+
+    scenario = Scenario.objects.select_related("track__league").filter(slug=slug).first()
+    if scenario is None:
+        raise NotFound(_("No scenario '%(slug)s'.") % {"slug": slug}, code="scenario_not_found")
+    return scenario
