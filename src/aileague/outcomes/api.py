@@ -16,6 +16,7 @@ from aileague.common.api import optional_auth, token_or_session
 from aileague.common.errors import NotFound
 from aileague.common.i18n import pick
 from aileague.outcomes import queries, services
+from aileague.outcomes.introductions import plan_introductions
 from aileague.outcomes.models import Award, Project, Relation
 
 router = Router(tags=["projects"])
@@ -357,3 +358,43 @@ def post_award(request, payload: AwardIn):
         actor=request.auth,
     )
     return Status(201, _award_out(award))
+
+
+# --- Introductions -----------------------------------------------------------------------------
+
+
+class IntroductionOut(Schema):
+    partner: str
+    kind: str
+    project: str
+    team: str
+    track: str
+    score: float
+    reasons: list[str]
+
+
+@router.get("/introductions", response=list[IntroductionOut], auth=token_or_session)
+def get_introductions(
+    request, league: str, per_partner: int = 3, per_project: int = 2, min_score: float = 0.0
+):
+    """The league's plan of introductions (organisers): at most ``per_partner`` per partner and
+    ``per_project`` per project, greatest total fit, each with its reasons."""
+    plan = plan_introductions(
+        league=queries.league_by_slug(league),
+        actor=request.auth,
+        per_partner=per_partner,
+        per_project=per_project,
+        min_score=min_score,
+    )
+    return [
+        IntroductionOut(
+            partner=row.partner.name,
+            kind=row.kind,
+            project=row.project.slug,
+            team=row.project.team.name,
+            track=row.project.track.slug,
+            score=round(row.score, 6),
+            reasons=row.reasons,
+        )
+        for row in plan
+    ]

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aileague.common.countries import COUNTRY_CHOICES
+from aileague.common.i18n import pick
 from aileague.judging.forms import PROPOSAL_LANGUAGES
 from aileague.outcomes.models import PartnerKind, ReadinessLevel, RelationStage
 from aileague.outcomes.queries import ASEAN, PIPELINE
@@ -154,6 +155,25 @@ class OverviewForm(forms.Form):
     def __init__(self, *args, tracks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["track"].choices = [("", _("All tracks")), *tracks]
+
+
+class IntroductionsForm(forms.Form):
+    """The parameters of an introductions plan; ``plan_introductions`` checks their ranges."""
+
+    league = forms.ChoiceField(label=_("League"))
+    per_partner = forms.IntegerField(
+        label=_("Introductions per partner"), initial=3, min_value=1, max_value=20
+    )
+    per_project = forms.IntegerField(
+        label=_("Introductions per project"), initial=2, min_value=1, max_value=20
+    )
+    min_score = forms.FloatField(
+        label=_("Minimum fit (0–1)"), initial=0.0, min_value=0.0, max_value=1.0
+    )
+
+    def __init__(self, *args, leagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["league"].choices = [(league.slug, pick(league.name)) for league in leagues]
 
 
 #: Languages a project may serve: the league's working languages (as for proposals).

@@ -399,3 +399,12 @@ def scenario_for_award(slug: str):
     if scenario is None:
         raise NotFound(_("No scenario '%(slug)s'.") % {"slug": slug}, code="scenario_not_found")
     return scenario
+
+
+def league_by_slug(slug: str):
+    from aileague.competitions.models import League
+
+    league = League.objects.filter(slug=slug).first()
+    if league is None:
+        raise NotFound(_("No league '%(slug)s'.") % {"slug": slug}, code="league_not_found")
+    return league

@@ -122,6 +122,13 @@ def _interests_of(organisation: Organisation) -> tuple[PartnerInterests, str] | 
 
 def _candidate_partners(project: Project) -> list[tuple[Organisation, PartnerInterests, str]]:
     related = set(Relation.objects.filter(project=project).values_list("partner_id", flat=True))
+    return all_partners(excluding=related)
+
+
+def all_partners(*, excluding=()) -> list[tuple[Organisation, PartnerInterests, str]]:
+    """Every partner with stated interests: partner profiles, then scenario owners without one
+    (as pilot sites), each as (organisation, interests, kind); ``excluding``: organisation ids."""
+    related = set(excluding)
     out = []
     profiles = PartnerProfile.objects.select_related("organisation").prefetch_related("tracks")
     for profile in profiles.exclude(organisation_id__in=related).order_by("organisation__name"):
@@ -160,7 +167,7 @@ def _countries(codes) -> str:
     return ", ".join(str(COUNTRIES.get(code, code)) for code in codes)
 
 
-def _for_partner(reason: Reason, project: Project) -> str | None:
+def phrase_for_partner(reason: Reason, project: Project) -> str | None:
     """The reason, addressed to the partner ("matches your interest in …")."""
     d = reason.detail
     match reason.code:
@@ -201,11 +208,11 @@ def _for_project(reason: Reason, project: Project) -> str | None:
     return None
 
 
-def _phrase(reasons: list[Reason], project: Project, phrase) -> list[str]:
+def phrases(reasons: list[Reason], project: Project, phrase) -> list[str]:
     return [text for text in (phrase(r, project) for r in reasons) if text]
 
 
-def _meets_an_interest(reasons: list[Reason]) -> bool:
+def meets_an_interest(reasons: list[Reason]) -> bool:
     # An award alone is no reason to recommend: something the partner asked for must match.
     return any(r.code != "prior" for r in reasons)
 
@@ -232,7 +239,7 @@ def recommendations_for_partner(*, organisation: Organisation, k: int = 10) -> l
     for match in top_projects(market, k=len(projects))[0] if projects else []:
         project = projects[match.project]
         reasons = explain(interests, features_of(project), match, regions=REGIONS)
-        if _meets_an_interest(reasons):
+        if meets_an_interest(reasons):
             out.append(_recommendation(project, match, reasons))
             if len(out) == k:
                 break
@@ -243,7 +250,7 @@ def _recommendation(project: Project, match: Match, reasons: list[Reason]) -> Re
     return Recommendation(
         project=project,
         score=match.score,
-        reasons=_phrase(reasons, project, _for_partner),
+        reasons=phrases(reasons, project, phrase_for_partner),
     )
 
 
@@ -262,13 +269,13 @@ def partners_for_project(*, project: Project, k: int = 10) -> list[PartnerFit]:
     for match in top_partners(market, k=len(candidates))[0]:
         organisation, interests, kind = candidates[match.partner]
         reasons = explain(interests, features, match, regions=REGIONS)
-        if _meets_an_interest(reasons):
+        if meets_an_interest(reasons):
             out.append(
                 PartnerFit(
                     organisation=organisation,
                     kind=kind,
                     score=match.score,
-                    reasons=_phrase(reasons, project, _for_project),
+                    reasons=phrases(reasons, project, _for_project),
                 )
             )
             if len(out) == k:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aileague.outcomes import center_views, views
+from aileague.outcomes import center_views, introduction_views, views
 
 app_name = "outcomes"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.create_project, name="create_project"),
     path("pipeline/", views.pipeline, name="pipeline"),
     path("pipeline/overview/", views.overview, name="overview"),
+    path("pipeline/introductions/", introduction_views.introductions, name="introductions"),
     path("partner/", views.partner_profile, name="partner_profile"),
     path("center/", center_views.center, name="center"),
     path("center/registry.csv", center_views.center_export, name="center_export"),
