@@ -29,6 +29,15 @@ def visible_scenarios(user) -> QuerySet[Scenario]:
     return queryset.filter(visible)
 
 
+def league_by_slug(slug: str) -> League:
+    league = League.objects.filter(slug=slug).first()
+    if league is None:
+        raise NotFound(
+            _("There is no league '%(slug)s'.") % {"slug": slug}, code="league_not_found"
+        )
+    return league
+
+
 def access_scenario(*, slug: str, user) -> Scenario:
     """The scenario, if the user may see it; NotFound otherwise (drafts do not leak)."""
     scenario = visible_scenarios(user).filter(slug=slug).first()

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from aileague.common.errors import AileagueError, NotFound, PermissionDenied
+from aileague.common.errors import AileagueError, PermissionDenied
 from aileague.common.i18n import pick
-from aileague.common.views import run_service
+from aileague.common.views import or_404, run_service
 from aileague.judging import pairwise, pitch
 from aileague.judging.models import JurorRole, Recommendation, SessionStatus, SlotStatus
 from aileague.judging.reviews import save_review
@@ -26,10 +26,7 @@ from aileague.judging.services import access_round
 
 
 def _session(pk: int):
-    try:
-        return pitch.access_session(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    return or_404(pitch.access_session, pk=pk)
 
 
 def _role(user, session) -> str | None:
@@ -89,10 +86,7 @@ def draw(request, pk: int):
 @login_required
 def open_slot(request, pk: int, slot_pk: int):
     session = _session(pk)
-    try:
-        slot = pitch.access_slot(session=session, pk=slot_pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    slot = or_404(pitch.access_slot, session=session, pk=slot_pk)
     return _run(
         request,
         session,
@@ -105,10 +99,7 @@ def open_slot(request, pk: int, slot_pk: int):
 @login_required
 def close_slot(request, pk: int, slot_pk: int):
     session = _session(pk)
-    try:
-        slot = pitch.access_slot(session=session, pk=slot_pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    slot = or_404(pitch.access_slot, session=session, pk=slot_pk)
     return _run(
         request,
         session,
@@ -272,10 +263,7 @@ def public(request, pk: int):
 @never_cache
 @login_required
 def pairwise_page(request, round_pk: int):
-    try:
-        round_ = access_round(pk=round_pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    round_ = or_404(access_round, pk=round_pk)
     if request.method == "POST":
         try:
             _pairwise_action(request, round_)

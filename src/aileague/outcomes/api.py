@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 from aileague.common.api import optional_auth, token_or_session
 from aileague.common.errors import NotFound
 from aileague.common.i18n import pick
+from aileague.competitions.queries import access_scenario, league_by_slug
 from aileague.outcomes import queries, services
 from aileague.outcomes.introductions import plan_introductions
 from aileague.outcomes.models import Award, Project, Relation
@@ -347,7 +348,7 @@ def post_award(request, payload: AwardIn):
     """Record a prize (organisers of the scenario's league): one per team and scenario
     (``already_awarded``); ``level`` is one of first, second, third, excellence, special."""
     team = queries.team_for_award(payload.team)
-    scenario = queries.scenario_for_award(payload.scenario)
+    scenario = access_scenario(slug=payload.scenario, user=request.auth)
     award = services.record_award(
         team=team,
         scenario=scenario,
@@ -380,7 +381,7 @@ def get_introductions(
     """The league's plan of introductions (organisers): at most ``per_partner`` per partner and
     ``per_project`` per project, greatest total fit, each with its reasons."""
     plan = plan_introductions(
-        league=queries.league_by_slug(league),
+        league=league_by_slug(league),
         actor=request.auth,
         per_partner=per_partner,
         per_project=per_project,

@@ -164,14 +164,19 @@ def _json_list_item(field_name: str, item: str) -> Q:
     return _json_text(field_name, json.dumps(item)[1:-1].join('""'))
 
 
-_AWARD_ORDER = Case(
-    *(
-        When(award__level=level, then=Value(position))
-        for position, level in enumerate(AwardLevel.values)
-    ),
-    default=Value(len(AwardLevel.values)),
-    output_field=IntegerField(),
-)
+def _level_order(field: str) -> Case:
+    """Award levels in prize order (first prize first); no award last."""
+    return Case(
+        *(
+            When(**{field: level}, then=Value(position))
+            for position, level in enumerate(AwardLevel.values)
+        ),
+        default=Value(len(AwardLevel.values)),
+        output_field=IntegerField(),
+    )
+
+
+_AWARD_ORDER = _level_order("award__level")
 
 
 def browse_projects(
@@ -378,11 +383,7 @@ def awards(*, league_slug: str | None = None, scenario_slug: str | None = None):
         rows = rows.filter(league__slug=league_slug)
     if scenario_slug:
         rows = rows.filter(scenario__slug=scenario_slug)
-    level = Case(
-        *(When(level=code, then=Value(place)) for place, code in enumerate(AwardLevel.values)),
-        output_field=IntegerField(),
-    )
-    return rows.order_by("league__slug", "scenario__slug", level, "team__name")
+    return rows.order_by("league__slug", "scenario__slug", _level_order("level"), "team__name")
 
 
 def team_for_award(team_id: int) -> Team:
@@ -390,21 +391,3 @@ def team_for_award(team_id: int) -> Team:
     if team is None:
         raise NotFound(_("No team with id %(id)s.") % {"id": team_id}, code="team_not_found")
     return team
-
-
-def scenario_for_award(slug: str):
-    from aileague.competitions.models import Scenario
-
-    scenario = Scenario.objects.select_related("track__league").filter(slug=slug).first()
-    if scenario is None:
-        raise NotFound(_("No scenario '%(slug)s'.") % {"slug": slug}, code="scenario_not_found")
-    return scenario
-
-
-def league_by_slug(slug: str):
-    from aileague.competitions.models import League
-
-    league = League.objects.filter(slug=slug).first()
-    if league is None:
-        raise NotFound(_("No league '%(slug)s'.") % {"slug": slug}, code="league_not_found")
-    return league

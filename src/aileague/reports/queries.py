@@ -10,8 +10,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from aileague.accounts.queries import is_organiser
-from aileague.common.errors import NotFound, PermissionDenied
+from aileague.common.errors import PermissionDenied
 from aileague.competitions.models import League
+from aileague.competitions.queries import league_by_slug
 from aileague.reports.figures import SeasonFigures, season_figures
 from aileague.reports.funnel import Funnel, season_funnel
 
@@ -21,9 +22,7 @@ DASHBOARD_TTL_S = 60
 
 def access_league_report(*, slug: str, user) -> League:
     """The league, if ``user`` organises it; the report shows every team's country and more."""
-    league = League.objects.filter(slug=slug).first()
-    if league is None:
-        raise NotFound(_("There is no league '%(slug)s'.") % {"slug": slug})
+    league = league_by_slug(slug)
     if not is_organiser(user, league):
         raise PermissionDenied(_("Only the league's organisers see its season report."))
     return league

@@ -3,15 +3,14 @@ certificate download and public verification. Every POST calls one service."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from aileague.common.errors import NotFound
-from aileague.common.views import run_service
+from aileague.common.views import form_errors_to_messages, or_404, run_service
 from aileague.competitions.queries import access_scenario, access_stage
 from aileague.results import queries, services
 from aileague.results.certificates import certificate_pdf as render_certificate
@@ -20,10 +19,8 @@ from aileague.results.forms import DecisionForm, ObjectionForm
 
 
 def _stage(slug: str, stage_slug: str, user):
-    try:
-        return access_stage(scenario=access_scenario(slug=slug, user=user), slug=stage_slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    scenario = or_404(access_scenario, slug=slug, user=user)
+    return or_404(access_stage, scenario=scenario, slug=stage_slug)
 
 
 def _back(stage):
@@ -54,64 +51,33 @@ def _run(request, stage, action, success: str):
     return _back(stage)
 
 
-@login_required
-@require_POST
-def compute(request, slug: str, stage_slug: str):
-    stage = _stage(slug, stage_slug, request.user)
-    return _run(
-        request,
-        stage,
-        lambda: services.compute_stage_results(stage=stage, actor=request.user),
-        _("The results are computed. Check them, then publish them."),
-    )
+def _stage_button(service, success):
+    """A button on a stage's results page: one call of ``service(stage=, actor=)``, its refusal
+    or ``success`` as a message, then back to the page."""
+
+    @login_required
+    @require_POST
+    def view(request, slug: str, stage_slug: str):
+        stage = _stage(slug, stage_slug, request.user)
+        return _run(request, stage, lambda: service(stage=stage, actor=request.user), success)
+
+    return view
 
 
-@login_required
-@require_POST
-def publish(request, slug: str, stage_slug: str):
-    stage = _stage(slug, stage_slug, request.user)
-    return _run(
-        request,
-        stage,
-        lambda: services.publish_provisional_results(stage=stage, actor=request.user),
-        _("The provisional results are on public notice."),
-    )
-
-
-@login_required
-@require_POST
-def republish(request, slug: str, stage_slug: str):
-    stage = _stage(slug, stage_slug, request.user)
-    return _run(
-        request,
-        stage,
-        lambda: services.republish_results(stage=stage, actor=request.user),
-        _("The corrected results are on public notice for a new period."),
-    )
-
-
-@login_required
-@require_POST
-def finalise(request, slug: str, stage_slug: str):
-    stage = _stage(slug, stage_slug, request.user)
-    return _run(
-        request,
-        stage,
-        lambda: services.finalise_results(stage=stage, actor=request.user),
-        _("The results are final."),
-    )
-
-
-@login_required
-@require_POST
-def issue(request, slug: str, stage_slug: str):
-    stage = _stage(slug, stage_slug, request.user)
-    return _run(
-        request,
-        stage,
-        lambda: services.issue_certificates(stage=stage, actor=request.user),
-        _("The certificates are issued."),
-    )
+compute = _stage_button(
+    services.compute_stage_results,
+    gettext_lazy("The results are computed. Check them, then publish them."),
+)
+publish = _stage_button(
+    services.publish_provisional_results,
+    gettext_lazy("The provisional results are on public notice."),
+)
+republish = _stage_button(
+    services.republish_results,
+    gettext_lazy("The corrected results are on public notice for a new period."),
+)
+finalise = _stage_button(services.finalise_results, gettext_lazy("The results are final."))
+issue = _stage_button(services.issue_certificates, gettext_lazy("The certificates are issued."))
 
 
 @login_required
@@ -127,9 +93,7 @@ def file_objection(request, slug: str, stage_slug: str):
         teams=[(line["team_id"], line["team"]) for line in notice.snapshot],
     )
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return _back(stage)
     return _run(
         request,
@@ -147,10 +111,7 @@ def file_objection(request, slug: str, stage_slug: str):
 
 
 def _objection(objection_id: int):
-    try:
-        return queries.access_objection(objection_id=objection_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    return or_404(queries.access_objection, objection_id=objection_id)
 
 
 @login_required
@@ -208,10 +169,7 @@ def mine(request):
 
 
 def _certificate(serial: str):
-    try:
-        return queries.access_certificate(serial=serial.upper())
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    return or_404(queries.access_certificate, serial=serial.upper())
 
 
 def verify(request, serial: str):
@@ -227,10 +185,7 @@ def verify(request, serial: str):
 @login_required
 def certificate_pdf(request, serial: str):
     """The PDF, for the team's members and the organisers."""
-    try:
-        certificate = queries.access_certificate_file(serial=serial.upper(), user=request.user)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    certificate = or_404(queries.access_certificate_file, serial=serial.upper(), user=request.user)
     response = HttpResponse(render_certificate(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}.pdf"'
     return response

@@ -7,6 +7,7 @@ predictions up with the reference and reports every problem), then ``score`` onc
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -92,7 +93,6 @@ class RowReference:
     # Each split's rows and targets, kept with the (cached) reference: every submission needs them.
     _rows: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _targets: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    _packed: list = field(default_factory=list, repr=False, compare=False)
 
     def mask(self, split: str) -> np.ndarray:
         return self.is_public if split == "public" else ~self.is_public
@@ -113,15 +113,14 @@ class RowReference:
     def splits(self) -> list[str]:
         return [name for name in SPLITS if self.mask(name).any()]  # masks, not text: see above
 
+    @functools.cached_property
     def packed(self) -> np.ndarray | None:
         """Each row's target and split in one small integer (``target << 1 | is_public``), for
         targets that are whole numbers below 2¹⁴ (classes, labels); else None.
 
         Gathering one byte per row is what lets a shuffled file be scored in its own order.
         """
-        if not self._packed:
-            self._packed.append(_pack(self.target, self.is_public))
-        return self._packed[0]
+        return _pack(self.target, self.is_public)
 
 
 def _pack(target: Any, is_public: np.ndarray) -> np.ndarray | None:
@@ -161,7 +160,7 @@ class Aligned:
         cheaper than putting 8-byte predictions in the reference's order; it runs over row
         ranges in parallel threads, each range split into public and private rows at once.
         """
-        packed = reference.packed()
+        packed = reference.packed
 
         def split_range(start: int, stop: int):
             codes = packed.take(position[start:stop])

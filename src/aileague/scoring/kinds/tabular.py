@@ -86,7 +86,7 @@ def aligned(
     if position is None:
         return Aligned(values)
     metric = built_in_metric(schema)
-    if metric is not None and metric.exact_in_any_order and reference.packed() is not None:
+    if metric is not None and metric.exact_in_any_order and reference.packed is not None:
         return Aligned.in_file_order(values, position, reference)
     return Aligned(values, order_of(position))
 
